@@ -1,0 +1,115 @@
+/* Public interface of the CPU core.
+ *
+ * Code outside cpu/ holds an opaque CPUState * and uses only these calls
+ * (the debugger, the GDB stub, the conformance runner and the board).  The
+ * CPU reaches memory through a PhysMem and the rest of the machine through
+ * the callbacks in CPUHost; it never includes device headers. */
+#ifndef X86PC_CPU_H
+#define X86PC_CPU_H
+#include <stdint.h>
+#include "memory/mem.h"
+
+typedef struct CPUState CPUState;
+
+typedef struct CPUHost {
+    void *opaque;
+    uint32_t (*io_read)(void *opaque, uint16_t port, unsigned size);
+    void (*io_write)(void *opaque, uint16_t port, uint32_t val, unsigned size);
+    /* Called when the CPU accepts a maskable interrupt: returns the vector
+     * (the PIC's INTA cycle). */
+    int (*intr_ack)(void *opaque);
+    /* Called on a triple fault (after the report is stored), before the CPU
+     * resets itself.  May be NULL. */
+    void (*triple_fault)(void *opaque);
+} CPUHost;
+
+/* General registers, in encoding order. */
+enum { R_EAX, R_ECX, R_EDX, R_EBX, R_ESP, R_EBP, R_ESI, R_EDI };
+/* Segment registers, in encoding order, then the system segments. */
+enum { S_ES, S_CS, S_SS, S_DS, S_FS, S_GS, S_LDTR, S_TR, S_NSEG };
+
+/* Why cpu_run() returned. */
+enum {
+    CPU_STOP_LIMIT = 0, /* executed max_insns instructions */
+    CPU_STOP_HLT,       /* HLT executed (cpu_halted() tells whether it can wake) */
+    CPU_STOP_TRIPLE,    /* triple fault (CPU was reset; see cpu_fault_report) */
+    CPU_STOP_REQUEST,   /* cpu_request_stop() was called */
+};
+
+/* Segment descriptor cache as visible to tools.  ar holds the descriptor's
+ * bits 40..55 (access byte in 0..7, AVL/L/D/G nibble in 12..15). */
+typedef struct CPUSeg {
+    uint16_t sel;
+    uint32_t base;
+    uint32_t limit; /* byte granular (already scaled by G) */
+    uint16_t ar;
+} CPUSeg;
+
+CPUState *cpu_new(PhysMem *mem, const CPUHost *host);
+void cpu_free(CPUState *c);
+/* Power-on/RESET state: real mode, CS=F000 base FFFF0000, EIP=FFF0. */
+void cpu_reset(CPUState *c);
+
+/* Runs until max_insns instructions retired, HLT, triple fault or a stop
+ * request.  Returns a CPU_STOP_* code. */
+int cpu_run(CPUState *c, uint64_t max_insns);
+/* Executes exactly one instruction (or delivers one pending event). */
+int cpu_step(CPUState *c);
+void cpu_request_stop(CPUState *c);
+
+/* Interrupt lines.  level != 0 asserts. */
+void cpu_set_intr(CPUState *c, int level);
+void cpu_set_nmi(CPUState *c, int level);
+/* Nonzero while halted; cpu_halt_can_wake() tells if IF=1 or NMI may wake. */
+int cpu_halted(const CPUState *c);
+int cpu_halt_can_wake(const CPUState *c);
+
+/* Debug API. */
+uint32_t cpu_get_reg(const CPUState *c, int r);
+void cpu_set_reg(CPUState *c, int r, uint32_t v);
+uint32_t cpu_get_eip(const CPUState *c);
+void cpu_set_eip(CPUState *c, uint32_t v);
+uint32_t cpu_get_eflags(CPUState *c);
+void cpu_set_eflags(CPUState *c, uint32_t v); /* raw: no privilege checks */
+void cpu_get_seg(const CPUState *c, int s, CPUSeg *out);
+/* Loads a segment register the way real mode does (base = sel << 4). */
+void cpu_set_seg_real(CPUState *c, int s, uint16_t sel);
+/* Loads a descriptor cache directly (for tests and snapshots). */
+void cpu_set_seg_raw(CPUState *c, int s, const CPUSeg *seg);
+uint32_t cpu_get_cr(const CPUState *c, int n);
+void cpu_set_cr0_raw(CPUState *c, uint32_t v);
+int cpu_get_cpl(const CPUState *c);
+uint64_t cpu_icount(const CPUState *c);
+/* Text of the last triple fault: "triple fault at CS:EIP ...: #GP(0008) ->
+ * #DF -> #GP" (empty if none). */
+const char *cpu_fault_report(const CPUState *c);
+
+/* Reads/writes guest memory through the CPU's current translation (paging
+ * if enabled).  Return 0 on success, -1 if some byte is unmapped.  Used by
+ * debuggers; never raises guest exceptions. */
+int cpu_read_linear(CPUState *c, uint32_t lin, void *buf, uint32_t len);
+int cpu_write_linear(CPUState *c, uint32_t lin, const void *buf, uint32_t len);
+
+/* Decoder helper for tests and tools: length of the instruction at buf
+ * (n bytes available) in 16-bit (code32 = 0) or 32-bit code.  Returns the
+ * length, 0 for an undefined opcode (#UD), -1 if longer than 15 bytes, -2 if
+ * more bytes are needed. */
+int cpu_insn_length(const uint8_t *buf, int n, int code32);
+
+/* CPU model.  CPU_MODEL_P6 (the default) is the Pentium Pro/II-class CPU
+ * x86pc emulates.  CPU_MODEL_286 switches on the documented real-mode
+ * behaviours in which the 80286 differs from every later CPU, so that
+ * hardware-captured 80286 test data (../shared/singlestep) can be checked
+ * exactly; it does not turn off 386 instructions:
+ *   - LOCK is accepted on any instruction (no #UD);
+ *   - the instruction length limit is 10 bytes, not 15;
+ *   - there are no FS/GS registers: MOV to/from Sreg 4/5 is #UD;
+ *   - a real-mode segment overrun (word at offset FFFFh) is interrupt 13
+ *     for every segment, SS included (the 386 raises #SS for SS);
+ *   - string instructions update SI/DI (and CX) before raising it. */
+enum { CPU_MODEL_P6 = 0, CPU_MODEL_286 = 1 };
+void cpu_set_model(CPUState *c, int model);
+
+/* Option: when nonzero a triple fault stops the machine (no reboot). */
+void cpu_set_no_reboot(CPUState *c, int on);
+#endif

@@ -1,0 +1,334 @@
+/* Instruction decoder: prefixes, opcode map, ModRM/SIB, displacement and
+ * immediates (Intel SDM Vol. 2, chapter 2 and appendix A).
+ *
+ * The opcode map is one table, opinfo[], indexed by 0x000-0x0FF for the
+ * one-byte map and 0x100-0x1FF for the 0F two-byte map.  Each entry says
+ * which fields follow the opcode; handler_table[] (same index) says which
+ * function executes it.  Undefined entries raise #UD.
+ */
+#include "cpu/cpu_internal.h"
+#include "cpu/handlers.h"
+
+/* Opcode attribute bits. */
+enum {
+    M = 0x01,  /* ModRM byte follows */
+    IB = 0x02, /* imm8 */
+    IW = 0x04, /* imm16 */
+    IZ = 0x08, /* imm16 or imm32 by operand size */
+    AP = 0x10, /* far pointer: imm16/32 offset + imm16 selector */
+    MO = 0x20, /* moffs: 16/32-bit by address size */
+    GI = 0x40, /* F6/F7: immediate only for /0 and /1 */
+    UD = 0x80, /* undefined opcode */
+    PF = 0x100, /* prefix byte */
+    LK = 0x200, /* LOCK allowed (with a memory destination) */
+    EN = IW | IB, /* ENTER */
+};
+
+#define A(x) (x)
+static const uint16_t opinfo[512] = {
+    /* 00 */ M | LK, M | LK, M, M, IB, IZ, 0, 0,
+    /* 08 */ M | LK, M | LK, M, M, IB, IZ, 0, UD /* 0F escape */,
+    /* 10 */ M | LK, M | LK, M, M, IB, IZ, 0, 0,
+    /* 18 */ M | LK, M | LK, M, M, IB, IZ, 0, 0,
+    /* 20 */ M | LK, M | LK, M, M, IB, IZ, PF, 0,
+    /* 28 */ M | LK, M | LK, M, M, IB, IZ, PF, 0,
+    /* 30 */ M | LK, M | LK, M, M, IB, IZ, PF, 0,
+    /* 38 */ M, M, M, M, IB, IZ, PF, 0,
+    /* 40 */ 0, 0, 0, 0, 0, 0, 0, 0,
+    /* 48 */ 0, 0, 0, 0, 0, 0, 0, 0,
+    /* 50 */ 0, 0, 0, 0, 0, 0, 0, 0,
+    /* 58 */ 0, 0, 0, 0, 0, 0, 0, 0,
+    /* 60 */ 0, 0, M, M, PF, PF, PF, PF,
+    /* 68 */ IZ, M | IZ, IB, M | IB, 0, 0, 0, 0,
+    /* 70 */ IB, IB, IB, IB, IB, IB, IB, IB,
+    /* 78 */ IB, IB, IB, IB, IB, IB, IB, IB,
+    /* 80 */ M | IB | LK, M | IZ | LK, M | IB | LK, M | IB | LK, M, M, M | LK, M | LK,
+    /* 88 */ M, M, M, M, M, M, M, M,
+    /* 90 */ 0, 0, 0, 0, 0, 0, 0, 0,
+    /* 98 */ 0, 0, AP, 0, 0, 0, 0, 0,
+    /* A0 */ MO, MO, MO, MO, 0, 0, 0, 0,
+    /* A8 */ IB, IZ, 0, 0, 0, 0, 0, 0,
+    /* B0 */ IB, IB, IB, IB, IB, IB, IB, IB,
+    /* B8 */ IZ, IZ, IZ, IZ, IZ, IZ, IZ, IZ,
+    /* C0 */ M | IB, M | IB, IW, 0, M, M, M | IB, M | IZ,
+    /* C8 */ EN, 0, IW, 0, 0, IB, 0, 0,
+    /* D0 */ M, M, M, M, IB, IB, 0, 0,
+    /* D8 */ M, M, M, M, M, M, M, M,
+    /* E0 */ IB, IB, IB, IB, IB, IB, IB, IB,
+    /* E8 */ IZ, IZ, AP, IB, 0, 0, 0, 0,
+    /* F0 */ PF, 0, PF, PF, 0, 0, M | GI | LK, M | GI | LK,
+    /* F8 */ 0, 0, 0, 0, 0, 0, M | LK, M | LK,
+    /* ---- 0F xx ---- */
+    /* 0F00 */ M, M, M, M, UD, UD, 0, UD,
+    /* 0F08 */ 0, 0, UD, 0 /* UD2 */, UD, UD, UD, UD,
+    /* 0F10 */ UD, UD, UD, UD, UD, UD, UD, UD,
+    /* 0F18 */ M, M, M, M, M, M, M, M, /* hint NOPs */
+    /* 0F20 */ M, M, M, M, UD, UD, UD, UD,
+    /* 0F28 */ UD, UD, UD, UD, UD, UD, UD, UD,
+    /* 0F30 */ 0, 0, 0, 0, 0, 0, UD, UD,
+    /* 0F38 */ UD, UD, UD, UD, UD, UD, UD, UD,
+    /* 0F40 */ M, M, M, M, M, M, M, M,
+    /* 0F48 */ M, M, M, M, M, M, M, M,
+    /* 0F50 */ UD, UD, UD, UD, UD, UD, UD, UD,
+    /* 0F58 */ UD, UD, UD, UD, UD, UD, UD, UD,
+    /* 0F60 */ UD, UD, UD, UD, UD, UD, UD, UD,
+    /* 0F68 */ UD, UD, UD, UD, UD, UD, UD, UD,
+    /* 0F70 */ UD, UD, UD, UD, UD, UD, UD, UD,
+    /* 0F78 */ UD, UD, UD, UD, UD, UD, UD, UD,
+    /* 0F80 */ IZ, IZ, IZ, IZ, IZ, IZ, IZ, IZ,
+    /* 0F88 */ IZ, IZ, IZ, IZ, IZ, IZ, IZ, IZ,
+    /* 0F90 */ M, M, M, M, M, M, M, M,
+    /* 0F98 */ M, M, M, M, M, M, M, M,
+    /* 0FA0 */ 0, 0, 0, M, M | IB, M, UD, UD,
+    /* 0FA8 */ 0, 0, UD /* RSM: no SMM */, M | LK, M | IB, M, UD, M,
+    /* 0FB0 */ M | LK, M | LK, M, M | LK, M, M, M, M,
+    /* 0FB8 */ UD, UD /* UD1 */, M | IB | LK, M | LK, M, M, M, M,
+    /* 0FC0 */ M | LK, M | LK, UD, UD, UD, UD, UD, M | LK,
+    /* 0FC8 */ 0, 0, 0, 0, 0, 0, 0, 0,
+    /* 0FD0 */ UD, UD, UD, UD, UD, UD, UD, UD,
+    /* 0FD8 */ UD, UD, UD, UD, UD, UD, UD, UD,
+    /* 0FE0 */ UD, UD, UD, UD, UD, UD, UD, UD,
+    /* 0FE8 */ UD, UD, UD, UD, UD, UD, UD, UD,
+    /* 0FF0 */ UD, UD, UD, UD, UD, UD, UD, UD,
+    /* 0FF8 */ UD, UD, UD, UD, UD, UD, UD, UD,
+};
+
+/* 16-bit ModRM memory forms (SDM Vol. 2 table 2-1):
+ *   rm:   0      1      2      3      4   5   6          7
+ *         BX+SI  BX+DI  BP+SI  BP+DI  SI  DI  BP/disp16  BX          */
+static const uint8_t rm16_base[8] = {R_EBX, R_EBX, R_EBP, R_EBP,
+                                     R_ESI, R_EDI, R_EBP, R_EBX};
+static const uint8_t rm16_index[8] = {R_ESI, R_EDI, R_ESI, R_EDI,
+                                      NOREG, NOREG, NOREG, NOREG};
+
+/* Whether the LOCK prefix is legal: only on the read-modify-write forms
+ * listed in the SDM's LOCK entry, and only with a memory destination. */
+static int lock_ok(const Insn *i)
+{
+    if (i->mod == 3 || !(opinfo[i->op] & LK))
+        return 0;
+    switch (i->op) {
+    case 0x80: case 0x81: case 0x82: case 0x83:
+        return i->reg != 7; /* CMP cannot be locked */
+    case 0xF6: case 0xF7:
+        return i->reg == 2 || i->reg == 3; /* NOT, NEG */
+    case 0xFE: case 0xFF:
+        return i->reg <= 1; /* INC, DEC */
+    case 0x1BA:
+        return i->reg >= 5; /* BTS, BTR, BTC */
+    case 0x1C7:
+        return i->reg == 1; /* CMPXCHG8B */
+    }
+    return 1;
+}
+
+int decode_buf(const uint8_t *b, int n, int code32, Insn *i)
+{
+    int p = 0;
+    int osz = code32, asz = code32;
+    uint16_t info;
+
+    memset(i, 0, sizeof *i);
+    i->seg = S_DS;
+    i->base = i->index = NOREG;
+    /* Prefixes (any order, any number, up to the 15-byte limit). */
+    for (;;) {
+        if (p >= 15)
+            return -1;
+        if (p >= n)
+            return -2;
+        switch (b[p]) {
+        case 0x26: i->seg = S_ES; i->seg_override = 1; p++; continue;
+        case 0x2E: i->seg = S_CS; i->seg_override = 1; p++; continue;
+        case 0x36: i->seg = S_SS; i->seg_override = 1; p++; continue;
+        case 0x3E: i->seg = S_DS; i->seg_override = 1; p++; continue;
+        case 0x64: i->seg = S_FS; i->seg_override = 1; p++; continue;
+        case 0x65: i->seg = S_GS; i->seg_override = 1; p++; continue;
+        case 0x66: osz = !code32; p++; continue;
+        case 0x67: asz = !code32; p++; continue;
+        case 0xF0: i->lock = 1; p++; continue;
+        case 0xF2: case 0xF3: i->rep = b[p]; p++; continue;
+        }
+        break;
+    }
+    i->osz = (uint8_t)osz;
+    i->asz = (uint8_t)asz;
+    i->op = b[p++];
+    if (i->op == 0x0F) {
+        if (p >= 15)
+            return -1;
+        if (p >= n)
+            return -2;
+        i->op = 0x100 | b[p++];
+    }
+    info = opinfo[i->op];
+#define NEED(k)                                                                \
+    do {                                                                       \
+        if (p + (k) > 15)                                                      \
+            return -1;                                                         \
+        if (p + (k) > n)                                                       \
+            return -2;                                                         \
+    } while (0)
+    if (info & M) {
+        NEED(1);
+        i->modrm = b[p++];
+        i->mod = i->modrm >> 6;
+        i->reg = (i->modrm >> 3) & 7;
+        i->rm = i->modrm & 7;
+        if (i->mod != 3) {
+            if (!asz) {
+                if (i->mod == 0 && i->rm == 6) {
+                    NEED(2);
+                    i->disp = ldw_le(b + p);
+                    p += 2;
+                } else {
+                    i->base = rm16_base[i->rm];
+                    i->index = rm16_index[i->rm];
+                    if (i->rm == 2 || i->rm == 3 || i->rm == 6)
+                        if (!i->seg_override)
+                            i->seg = S_SS;
+                    if (i->mod == 1) {
+                        NEED(1);
+                        i->disp = (uint32_t)(int32_t)(int8_t)b[p++];
+                    } else if (i->mod == 2) {
+                        NEED(2);
+                        i->disp = ldw_le(b + p);
+                        p += 2;
+                    }
+                }
+            } else {
+                int base = i->rm;
+                if (i->rm == 4) { /* SIB follows */
+                    uint8_t sib;
+                    NEED(1);
+                    sib = b[p++];
+                    base = sib & 7;
+                    i->scale = sib >> 6;
+                    i->index = (sib >> 3) & 7;
+                    if (i->index == R_ESP)
+                        i->index = NOREG; /* no index */
+                }
+                if (base == 5 && i->mod == 0) {
+                    NEED(4);
+                    i->disp = ldl_le(b + p);
+                    p += 4;
+                } else {
+                    i->base = (uint8_t)base;
+                    if ((base == R_ESP || base == R_EBP) && !i->seg_override)
+                        i->seg = S_SS;
+                    if (i->mod == 1) {
+                        NEED(1);
+                        i->disp = (uint32_t)(int32_t)(int8_t)b[p++];
+                    } else if (i->mod == 2) {
+                        NEED(4);
+                        i->disp = ldl_le(b + p);
+                        p += 4;
+                    }
+                }
+            }
+        }
+    }
+    if (info & GI) /* TEST Eb,Ib / TEST Ev,Iz are /0 and /1 of F6/F7 */
+        if (i->reg < 2)
+            info |= (i->op == 0xF6) ? IB : IZ;
+    if (info & MO) {
+        NEED(asz ? 4 : 2);
+        i->disp = asz ? ldl_le(b + p) : ldw_le(b + p);
+        p += asz ? 4 : 2;
+    }
+    if (info & (IZ | AP)) {
+        NEED(osz ? 4 : 2);
+        i->imm = osz ? ldl_le(b + p) : ldw_le(b + p);
+        p += osz ? 4 : 2;
+    }
+    if (info & IW) {
+        NEED(2);
+        if (info & (IZ | AP))
+            i->imm2 = ldw_le(b + p);
+        else
+            i->imm = ldw_le(b + p);
+        p += 2;
+    }
+    if (info & AP) { /* selector is in imm2 (after the offset) */
+        /* already read above as IZ; read the 16-bit selector */
+        NEED(2);
+        i->imm2 = ldw_le(b + p);
+        p += 2;
+    }
+    if (info & IB) {
+        NEED(1);
+        if (info & IW) /* ENTER iw, ib */
+            i->imm2 = b[p++];
+        else
+            i->imm = b[p++];
+    }
+#undef NEED
+    i->len = (uint8_t)p;
+    i->fn = handler_table[i->op];
+    if (info & UD || i->fn == NULL)
+        return 0;
+    return p;
+}
+
+int cpu_insn_length(const uint8_t *buf, int n, int code32)
+{
+    Insn i;
+    int r = decode_buf(buf, n, code32, &i);
+    if (r > 0 && i.lock && !lock_ok(&i))
+        return 0; /* LOCK on a non-lockable form: #UD */
+    return r;
+}
+
+/* Fetches up to 15 bytes at CS:EIP and decodes them.  Bytes beyond the CS
+ * limit or on a page that faults are fetched only if the decoder needs
+ * them, so the fault is raised exactly when the instruction reaches that
+ * byte (SDM Vol. 3 §6.15, #GP for limit, #PF for fetch). */
+void decode_insn(CPUState *c, Insn *i)
+{
+    uint8_t buf[16];
+    const SegCache *cs = &c->seg[S_CS];
+    uint32_t eip = c->eip;
+    int n = 0, r;
+    uint32_t avail;
+
+    /* Bytes available before the CS limit. */
+    if (eip < cs->lo || eip > cs->hi)
+        EXC_GP(c, 0);
+    avail = cs->hi - eip + 1;
+    if (avail == 0 || avail > 15) /* avail==0: hi-lo covers 4 GiB */
+        avail = 15;
+    if (!c->code32 && avail > 0x10000 - (eip & 0xFFFF))
+        avail = 0x10000 - (eip & 0xFFFF);
+    /* First chunk: up to the end of the 4 KiB page. */
+    {
+        uint32_t lin = cs->base + eip;
+        uint32_t in_page = 0x1000 - (lin & 0xFFF);
+        uint32_t k = avail < in_page ? avail : in_page;
+        uint32_t j;
+        for (j = 0; j < k; j++)
+            buf[j] = (uint8_t)lin_read_slow(c, lin + j, 1, ACC_X);
+        n = (int)k;
+    }
+    r = decode_buf(buf, n, c->code32, i);
+    if (r == -2 && (uint32_t)n < avail) {
+        /* Instruction crosses a page: fetch the rest (may #PF). */
+        uint32_t lin = cs->base + eip + n;
+        uint32_t j;
+        for (j = n; j < avail && j < 15; j++)
+            buf[j] = (uint8_t)lin_read_slow(c, lin + (j - n), 1, ACC_X);
+        n = (int)j;
+        r = decode_buf(buf, n, c->code32, i);
+    }
+    if (r == -1)
+        EXC_GP(c, 0); /* longer than 15 bytes */
+    if (r == -2)
+        EXC_GP(c, 0); /* runs past the CS limit */
+    if (r == 0)
+        EXC_UD(c);
+    if (c->model286) {
+        if (r > 10)
+            EXC_GP(c, 0); /* the 80286 limit */
+    } else if (i->lock && !lock_ok(i)) {
+        EXC_UD(c);
+    }
+}

@@ -1,0 +1,74 @@
+/* The PC board: builds the machine from a PCConfig and runs it.
+ *
+ * pc.c is the only file in devices/ that knows which chip sits at which
+ * port or IRQ, and the only one that talks to the CPU.  Devices signal the
+ * board through callbacks; the board never lets them call each other.
+ * Everything that touches the host (files, terminals, clocks used to wait
+ * for input) is supplied by the front end through the hooks below. */
+#ifndef X86PC_PC_H
+#define X86PC_PC_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define PC_MAX_SERIAL 4
+
+/* A host character stream attached to a device. */
+typedef struct PCChar {
+    void *opaque;
+    /* One byte of guest output.  NULL: output is dropped. */
+    void (*write)(void *opaque, uint8_t byte);
+    /* Next byte of input, or -1 if none is available now (never blocks).
+     * NULL: no input. */
+    int (*read)(void *opaque);
+} PCChar;
+
+typedef struct PCConfig {
+    uint64_t ram_size;          /* bytes */
+    const uint8_t *bios;        /* ROM image, copied by pc_new() */
+    size_t bios_size;           /* 64, 128 or 256 KiB */
+
+    int debugcon;               /* port 0xE9 console present */
+    PCChar debugcon_chr;
+    PCChar postcode;            /* every byte written to port 0x80 */
+    struct {
+        int present;            /* COM1..4 at 0x3F8/0x2F8/0x3E8/0x2E8 */
+        PCChar chr;
+    } serial[PC_MAX_SERIAL];
+    int debug_exit;             /* isa-debug-exit present */
+    uint16_t debug_exit_base;
+    unsigned debug_exit_size;
+    int no_reboot;              /* triple fault / reset request stops */
+
+    /* Front-end hooks (any may be NULL), all given `host`. */
+    void *host;
+    /* An informational line (no prefix, no newline). */
+    void (*log)(void *host, const char *line);
+    /* Called between run slices: flush output; nonzero stops the machine
+     * (pc_run returns PC_EXIT_HOST). */
+    int (*poll)(void *host);
+    /* The CPU is halted waiting for an interrupt: wait up to max_ms for
+     * host input. */
+    void (*idle)(void *host, unsigned max_ms);
+} PCConfig;
+
+typedef struct PC PC;
+
+/* Builds the machine.  On failure returns NULL, writes a one-line message
+ * (no prefix) to err and sets *status: 2 for a configuration problem (e.g.
+ * overlapping ports), 1 for a host failure (out of memory). */
+PC *pc_new(const PCConfig *cfg, char *err, size_t errlen, int *status);
+void pc_free(PC *pc);
+
+/* pc_run() result when the front end's poll hook asked to stop. */
+#define PC_EXIT_HOST (-1)
+
+/* Runs the machine until it stops for good and returns the exit status the
+ * process should use, with a one-line report (no prefix) in msg, possibly
+ * empty:
+ *   0    HLT with interrupts disabled (or nothing left that could wake the
+ *        CPU: see pc.c), or a guest reset with no_reboot set
+ *   3    triple fault with no_reboot set
+ *   odd  the status written to isa-debug-exit ((v << 1) | 1)
+ *   PC_EXIT_HOST  the poll hook returned nonzero */
+int pc_run(PC *pc, char *msg, size_t msglen);
+#endif

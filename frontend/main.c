@@ -1,0 +1,600 @@
+/* x86pc: command line, host character streams, and the top level.
+ *
+ * Options follow QEMU's spelling (a single dash; "--opt" is accepted too).
+ * Every value is checked before the machine is built; a bad one prints one
+ * line "x86pc: <problem>" to stderr and exits with status 2. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "devices/pc.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "unknown"
+#endif
+#ifndef X86PC_DATADIR
+#define X86PC_DATADIR "/usr/local/share/x86pc"
+#endif
+
+#define MIB (1024ull * 1024ull)
+#define RAM_MIN (1 * MIB)
+#define RAM_MAX (3584 * MIB)
+#define RAM_DEFAULT (128 * MIB)
+
+static const char usage_text[] =
+    "Usage: x86pc [options]\n"
+    "An x86 PC emulator (interpreter).\n"
+    "\n"
+    "  -m SIZE            guest RAM: MiB, or with a K/M/G suffix "
+    "(default 128;\n"
+    "                     1 MiB to 3584 MiB)\n"
+    "  -bios FILE         BIOS ROM image of 64, 128 or 256 KiB (default: the\n"
+    "                     bios.bin built with x86pc)\n"
+    "  -debugcon DEV      port 0xE9 debug console: stdio, file:PATH or null\n"
+    "  -postcode file:PATH  append every byte written to port 0x80 to PATH\n"
+    "  -serial DEV        next COM port (COM1..COM4): stdio, file:PATH, null "
+    "or\n"
+    "                     none (default: COM1 present, output discarded)\n"
+    "  -display TYPE      none or sdl (only none works for now)\n"
+    "  -device isa-debug-exit[,iobase=ADDR][,iosize=N]\n"
+    "                     writing V to the port exits with status (V<<1)|1\n"
+    "                     (defaults: iobase=0x501, iosize=2)\n"
+    "  -no-reboot         exit instead of resetting on triple fault or reset\n"
+    "                     request (triple fault: exit status 3)\n"
+    "  -d LIST            debug logging to stderr; LIST is comma-separated:\n"
+    "                     post (port 0x80 writes); -d help lists them\n"
+    "  -h, --help         print this help and exit\n"
+    "  --version          print the version and exit\n"
+    "\n"
+    "Exit status: 0 when the CPU halts for good, (V<<1)|1 from "
+    "isa-debug-exit,\n"
+    "2 for a command-line error, 3 for a triple fault with -no-reboot.\n";
+
+/* ------------------------------------------------------------ errors */
+
+static void die_usage(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("x86pc: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(2);
+}
+
+/* ------------------------------------------------------------ host chars */
+
+enum { CHR_NULL, CHR_STDIO, CHR_FILE, CHR_NONE };
+
+typedef struct HostChar {
+    int kind;
+    const char *path;   /* CHR_FILE */
+    const char *option; /* for messages */
+    FILE *out;
+    int dirty;
+    int in_fd; /* -1: no input */
+    int in_eof;
+    uint8_t inbuf[64];
+    int inpos, inlen;
+} HostChar;
+
+/* Parses stdio | null | file:PATH (| none when allow_none). */
+static void chr_parse(HostChar *c, const char *opt, const char *spec,
+                      int allow_none)
+{
+    memset(c, 0, sizeof(*c));
+    c->in_fd = -1;
+    c->option = opt;
+    if (!strcmp(spec, "stdio"))
+        c->kind = CHR_STDIO;
+    else if (!strcmp(spec, "null"))
+        c->kind = CHR_NULL;
+    else if (allow_none && !strcmp(spec, "none"))
+        c->kind = CHR_NONE;
+    else if (!strncmp(spec, "file:", 5) && spec[5]) {
+        c->kind = CHR_FILE;
+        c->path = spec + 5;
+    } else
+        die_usage("%s '%s': unknown backend (use stdio, file:PATH%s)",
+                  opt, spec, allow_none ? ", null or none" : " or null");
+}
+
+static void chr_open(HostChar *c, int want_input)
+{
+    if (c->kind == CHR_STDIO) {
+        c->out = stdout;
+        if (want_input)
+            c->in_fd = STDIN_FILENO;
+    } else if (c->kind == CHR_FILE) {
+        c->out = fopen(c->path, "wb");
+        if (!c->out)
+            die_usage("%s file:%s: cannot open: %s", c->option, c->path,
+                      strerror(errno));
+    }
+}
+
+static void chr_write(void *opaque, uint8_t byte)
+{
+    HostChar *c = opaque;
+    if (!c->out)
+        return;
+    putc(byte, c->out);
+    if (byte == '\n')
+        fflush(c->out);
+    else
+        c->dirty = 1;
+}
+
+static void chr_flush(HostChar *c)
+{
+    if (c->out && c->dirty) {
+        fflush(c->out);
+        c->dirty = 0;
+    }
+}
+
+static int chr_read(void *opaque)
+{
+    HostChar *c = opaque;
+    if (c->inpos < c->inlen)
+        return c->inbuf[c->inpos++];
+    if (c->in_fd < 0 || c->in_eof)
+        return -1;
+    struct pollfd pfd = {.fd = c->in_fd, .events = POLLIN};
+    if (poll(&pfd, 1, 0) <= 0)
+        return -1;
+    ssize_t n = read(c->in_fd, c->inbuf, sizeof(c->inbuf));
+    if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+        c->in_eof = 1;
+        return -1;
+    }
+    if (n < 0)
+        return -1;
+    c->inpos = 1;
+    c->inlen = (int)n;
+    return c->inbuf[0];
+}
+
+/* ------------------------------------------------------------ terminal */
+
+static struct termios saved_tio;
+static int tio_saved;
+static volatile sig_atomic_t got_signal;
+
+static void tty_restore(void)
+{
+    if (tio_saved) {
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+        tio_saved = 0;
+    }
+}
+
+/* A serial port on a terminal: pass keys through one by one, unechoed, with
+ * Enter as CR.  ^C still interrupts x86pc (ISIG stays on). */
+static void tty_raw(void)
+{
+    struct termios t;
+    if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_tio) < 0)
+        return;
+    t = saved_tio;
+    t.c_iflag &= ~(unsigned)(ICRNL | INLCR | IGNCR | IXON);
+    t.c_lflag &= ~(unsigned)(ICANON | ECHO | IEXTEN);
+    t.c_cc[VMIN] = 1;
+    t.c_cc[VTIME] = 0;
+    if (tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0) {
+        tio_saved = 1;
+        atexit(tty_restore);
+    }
+}
+
+static void on_signal(int sig)
+{
+    got_signal = sig;
+}
+
+/* ------------------------------------------------------------ options */
+
+typedef struct Options {
+    uint64_t ram;
+    const char *bios;
+    HostChar debugcon;
+    int have_debugcon;
+    const char *postcode_path;
+    HostChar serial[PC_MAX_SERIAL];
+    int nserial;
+    int debug_exit;
+    unsigned debug_exit_base, debug_exit_size;
+    int no_reboot;
+    int log_post;
+} Options;
+
+/* SIZE: decimal MiB, or decimal with a K/M/G suffix (either case). */
+static uint64_t parse_mem(const char *s)
+{
+    const char *p = s;
+    uint64_t v = 0;
+    if (*p < '0' || *p > '9')
+        goto bad;
+    while (*p >= '0' && *p <= '9') {
+        v = v * 10 + (uint64_t)(*p++ - '0');
+        if (v > (1ull << 40))
+            die_usage("-m %s: memory size must be between 1 MiB and 3584 MiB",
+                      s);
+    }
+    uint64_t unit = MIB;
+    switch (*p) {
+    case '\0':
+        break;
+    case 'k': case 'K': unit = 1024; p++; break;
+    case 'm': case 'M': unit = MIB; p++; break;
+    case 'g': case 'G': unit = 1024 * MIB; p++; break;
+    default:
+        goto bad;
+    }
+    if (*p)
+        goto bad;
+    v *= unit;
+    if (v < RAM_MIN || v > RAM_MAX)
+        die_usage("-m %s: memory size must be between 1 MiB and 3584 MiB", s);
+    if (v % 4096)
+        die_usage("-m %s: memory size must be a multiple of 4 KiB", s);
+    return v;
+bad:
+    die_usage("-m '%s': invalid size (use e.g. 128, 512M, 2G)", s);
+    return 0;
+}
+
+static unsigned parse_uint(const char *opt, const char *key, const char *s,
+                           unsigned max)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 0);
+    if (!*s || *end || errno || *s == '-' || v > max)
+        die_usage("%s: %s='%s' is not a number from 0 to 0x%X", opt, key, s,
+                  max);
+    return (unsigned)v;
+}
+
+static void parse_device(Options *o, const char *spec)
+{
+    const char *name = "isa-debug-exit";
+    size_t n = strlen(name);
+    if (strncmp(spec, name, n) || (spec[n] && spec[n] != ','))
+        die_usage("-device '%s': unknown device (supported: isa-debug-exit)",
+                  spec);
+    if (o->debug_exit)
+        die_usage("-device isa-debug-exit: given more than once");
+    o->debug_exit = 1;
+    o->debug_exit_base = 0x501;
+    o->debug_exit_size = 2;
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%s", spec + n);
+    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        char *eq = strchr(tok, '=');
+        if (!eq)
+            die_usage("-device isa-debug-exit: '%s' is not KEY=VALUE", tok);
+        *eq = '\0';
+        if (!strcmp(tok, "iobase"))
+            o->debug_exit_base =
+                parse_uint("-device isa-debug-exit", tok, eq + 1, 0xFFFF);
+        else if (!strcmp(tok, "iosize"))
+            o->debug_exit_size =
+                parse_uint("-device isa-debug-exit", tok, eq + 1, 0x10000);
+        else
+            die_usage("-device isa-debug-exit: unknown property '%s' "
+                      "(iobase, iosize)", tok);
+    }
+    if (o->debug_exit_size == 0 ||
+        o->debug_exit_base + o->debug_exit_size > 0x10000)
+        die_usage("-device isa-debug-exit: iosize=%u at iobase=0x%X does not "
+                  "fit in the 64 KiB port space",
+                  o->debug_exit_size, o->debug_exit_base);
+}
+
+static void parse_debug(Options *o, const char *list)
+{
+    char buf[256];
+    if (!strcmp(list, "help")) {
+        printf("Log items for -d (comma-separated):\n"
+               "  post   every write to port 0x80 (POST code)\n");
+        exit(0);
+    }
+    snprintf(buf, sizeof(buf), "%s", list);
+    if (!*buf)
+        die_usage("-d: empty list (try -d help)");
+    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        if (!strcmp(tok, "post"))
+            o->log_post = 1;
+        else
+            die_usage("-d: unknown log item '%s' (try -d help)", tok);
+    }
+}
+
+static void parse_display(const char *s)
+{
+    if (!strcmp(s, "none"))
+        return;
+    if (!strcmp(s, "sdl")) {
+#ifdef HAVE_SDL2
+        fprintf(stderr, "x86pc: note: -display sdl is not implemented yet; "
+                        "using -display none\n");
+        return;
+#else
+        die_usage("-display sdl: this x86pc was built without SDL2");
+#endif
+    }
+    die_usage("-display '%s': unknown display (use none or sdl)", s);
+}
+
+static void parse_args(Options *o, int argc, char **argv)
+{
+    memset(o, 0, sizeof(*o));
+    o->ram = RAM_DEFAULT;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-' || !a[1])
+            die_usage("unexpected argument '%s' (see --help)", a);
+        const char *name = a + 1;
+        if (name[0] == '-')
+            name++; /* --opt is the same as -opt */
+        if (!strcmp(name, "h") || !strcmp(name, "help")) {
+            fputs(usage_text, stdout);
+            exit(0);
+        }
+        if (!strcmp(name, "version")) {
+            printf("x86pc %s\n", PACKAGE_VERSION);
+            exit(0);
+        }
+        if (!strcmp(name, "no-reboot")) {
+            o->no_reboot = 1;
+            continue;
+        }
+        static const char *const with_arg[] = {
+            "m", "bios", "debugcon", "postcode", "serial", "display",
+            "device", "d", NULL};
+        int known = 0;
+        for (int k = 0; with_arg[k]; k++)
+            known |= !strcmp(name, with_arg[k]);
+        if (!known)
+            die_usage("unknown option '%s' (see --help)", a);
+        if (i + 1 >= argc)
+            die_usage("option -%s needs an argument", name);
+        const char *v = argv[++i];
+
+        if (!strcmp(name, "m")) {
+            o->ram = parse_mem(v);
+        } else if (!strcmp(name, "bios")) {
+            o->bios = v;
+        } else if (!strcmp(name, "debugcon")) {
+            chr_parse(&o->debugcon, "-debugcon", v, 0);
+            o->have_debugcon = 1;
+        } else if (!strcmp(name, "postcode")) {
+            if (strncmp(v, "file:", 5) || !v[5])
+                die_usage("-postcode '%s': expected file:PATH", v);
+            o->postcode_path = v + 5;
+        } else if (!strcmp(name, "serial")) {
+            if (o->nserial == PC_MAX_SERIAL)
+                die_usage("-serial: at most %d serial ports (COM1..COM4)",
+                          PC_MAX_SERIAL);
+            chr_parse(&o->serial[o->nserial++], "-serial", v, 1);
+        } else if (!strcmp(name, "display")) {
+            parse_display(v);
+        } else if (!strcmp(name, "device")) {
+            parse_device(o, v);
+        } else {
+            parse_debug(o, v);
+        }
+    }
+    int stdio_in = 0;
+    for (int k = 0; k < o->nserial; k++)
+        if (o->serial[k].kind == CHR_STDIO && stdio_in++)
+            die_usage("-serial stdio: only one serial port can use stdio");
+}
+
+/* Reads the BIOS image; *size gets its length. */
+static uint8_t *load_bios(const char *path, size_t *size, int explicit)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        if (!explicit)
+            return NULL;
+        die_usage("-bios '%s': cannot open: %s", path, strerror(errno));
+    }
+    uint8_t *buf = malloc(256 * 1024 + 1);
+    if (!buf)
+        die_usage("out of memory");
+    size_t n = fread(buf, 1, 256 * 1024 + 1, f);
+    int err = ferror(f);
+    fclose(f);
+    if (err)
+        die_usage("-bios '%s': read error", path);
+    if (n != 64 * 1024 && n != 128 * 1024 && n != 256 * 1024)
+        die_usage("-bios '%s': image is %s%zu bytes; it must be exactly 64, "
+                  "128 or 256 KiB", path, n > 256 * 1024 ? "over " : "",
+                  n > 256 * 1024 ? (size_t)256 * 1024 : n);
+    *size = n;
+    return buf;
+}
+
+/* ------------------------------------------------------------ run */
+
+typedef struct Host {
+    Options *o;
+    FILE *postcode;
+    int postcode_dirty;
+} Host;
+
+static void postcode_out(void *opaque, uint8_t byte)
+{
+    Host *h = opaque;
+    if (h->postcode) {
+        putc(byte, h->postcode);
+        h->postcode_dirty = 1;
+    }
+    if (h->o->log_post)
+        fprintf(stderr, "x86pc: POST %02X\n", byte);
+}
+
+static void host_log(void *opaque, const char *line)
+{
+    fprintf(stderr, "x86pc: %s\n", line);
+}
+
+static void flush_all(Host *h)
+{
+    chr_flush(&h->o->debugcon);
+    for (int i = 0; i < h->o->nserial; i++)
+        chr_flush(&h->o->serial[i]);
+    if (h->postcode && h->postcode_dirty) {
+        fflush(h->postcode);
+        h->postcode_dirty = 0;
+    }
+}
+
+static int host_poll(void *opaque)
+{
+    Host *h = opaque;
+    flush_all(h);
+    return got_signal != 0;
+}
+
+static void host_idle(void *opaque, unsigned max_ms)
+{
+    Host *h = opaque;
+    flush_all(h);
+    for (int i = 0; i < h->o->nserial; i++) {
+        HostChar *c = &h->o->serial[i];
+        if (c->in_fd >= 0 && !c->in_eof) {
+            struct pollfd pfd = {.fd = c->in_fd, .events = POLLIN};
+            poll(&pfd, 1, (int)max_ms);
+            return;
+        }
+    }
+    struct timespec ts = {0, (long)max_ms * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+int main(int argc, char **argv)
+{
+    static Options o;
+    parse_args(&o, argc, argv);
+
+    /* BIOS: -bios FILE, else the one in the build tree, else installed. */
+    size_t bios_size = 0;
+    uint8_t *bios;
+    if (o.bios) {
+        bios = load_bios(o.bios, &bios_size, 1);
+    } else {
+        const char *cand[2] = {NULL, X86PC_DATADIR "/bios.bin"};
+#ifdef X86PC_BUILDDIR
+        cand[0] = X86PC_BUILDDIR "/bios/bios.bin";
+#endif
+        bios = NULL;
+        for (int i = 0; i < 2 && !bios; i++)
+            if (cand[i])
+                bios = load_bios(cand[i], &bios_size, 0);
+        if (!bios)
+            die_usage("no BIOS image found (looked for %s%s%s); use -bios "
+                      "FILE", cand[0] ? cand[0] : "", cand[0] ? " and " : "",
+                      cand[1]);
+    }
+
+    Host host = {.o = &o};
+    PCConfig cfg = {
+        .ram_size = o.ram,
+        .bios = bios,
+        .bios_size = bios_size,
+        .postcode = {.opaque = &host, .write = postcode_out},
+        .debug_exit = o.debug_exit,
+        .debug_exit_base = (uint16_t)o.debug_exit_base,
+        .debug_exit_size = o.debug_exit_size,
+        .no_reboot = o.no_reboot,
+        .host = &host,
+        .log = host_log,
+        .poll = host_poll,
+        .idle = host_idle,
+    };
+
+    /* Open the host side: files first, so errors come before tty changes. */
+    if (o.postcode_path) {
+        host.postcode = fopen(o.postcode_path, "wb");
+        if (!host.postcode)
+            die_usage("-postcode file:%s: cannot open: %s", o.postcode_path,
+                      strerror(errno));
+    }
+    if (o.have_debugcon) {
+        chr_open(&o.debugcon, 0);
+        cfg.debugcon = 1;
+        cfg.debugcon_chr = (PCChar){&o.debugcon, chr_write, NULL};
+    }
+    if (o.nserial == 0) { /* COM1 is always fitted */
+        chr_parse(&o.serial[0], "-serial", "null", 0);
+        o.nserial = 1;
+    }
+    int raw = 0;
+    for (int i = 0; i < o.nserial; i++) {
+        HostChar *c = &o.serial[i];
+        if (c->kind == CHR_NONE)
+            continue;
+        chr_open(c, 1);
+        raw |= c->in_fd == STDIN_FILENO;
+        cfg.serial[i].present = 1;
+        cfg.serial[i].chr = (PCChar){c, chr_write, chr_read};
+    }
+
+    char err[256];
+    int status = 2;
+    PC *pc = pc_new(&cfg, err, sizeof(err), &status);
+    free(bios);
+    if (!pc) {
+        fprintf(stderr, "x86pc: %s\n", err);
+        return status;
+    }
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    if (raw)
+        tty_raw();
+
+    char msg[512];
+    status = pc_run(pc, msg, sizeof(msg));
+    flush_all(&host);
+    tty_restore();
+    if (msg[0])
+        fprintf(stderr, "x86pc: %s\n", msg);
+    pc_free(pc);
+    if (host.postcode)
+        fclose(host.postcode);
+    if (o.debugcon.out && o.debugcon.out != stdout)
+        fclose(o.debugcon.out);
+    for (int i = 0; i < o.nserial; i++)
+        if (o.serial[i].out && o.serial[i].out != stdout)
+            fclose(o.serial[i].out);
+    fflush(stdout);
+
+    if (status == PC_EXIT_HOST) {
+        int sig = got_signal ? got_signal : SIGTERM;
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return 128 + sig;
+    }
+    return status;
+}

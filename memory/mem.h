@@ -1,0 +1,70 @@
+/* Physical memory map: RAM, ROM and MMIO regions, and the A20 gate.
+ *
+ * The machine builds the map at start-up.  The CPU reaches RAM through
+ * phys_ram_fast() (one compare, then a host pointer) and everything else
+ * through phys_read()/phys_write(), which dispatch to ROM or MMIO handlers.
+ * Unbacked reads return all-ones, writes to ROM or unbacked space are
+ * dropped, exactly as on a PC.  Nothing here includes device headers. */
+#ifndef X86PC_MEM_H
+#define X86PC_MEM_H
+#include <stddef.h>
+#include <stdint.h>
+#include "memory/endian.h"
+
+typedef struct PhysMem PhysMem;
+
+/* MMIO handlers see the offset from the region base; size is 1, 2, 4 or 8. */
+typedef uint64_t (*MmioReadFn)(void *opaque, uint64_t off, unsigned size);
+typedef void (*MmioWriteFn)(void *opaque, uint64_t off, uint64_t val,
+                            unsigned size);
+
+enum {
+    PHYS_LAYOUT_PC = 0, /* PC layout: hole at 0xA0000-0xFFFFF for VGA/ROMs */
+    PHYS_LAYOUT_FLAT = 1 /* all RAM, no holes (conformance tests) */
+};
+
+/* Creates the map with ram_size bytes of zeroed RAM.  NULL on failure. */
+PhysMem *phys_new(uint64_t ram_size, int layout);
+void phys_free(PhysMem *pm);
+
+/* Maps a copy of data (size bytes) read-only at base.  Returns 0 or -1 if it
+ * overlaps another ROM/MMIO region. */
+int phys_add_rom(PhysMem *pm, uint64_t base, const uint8_t *data, size_t size);
+/* Maps an MMIO region.  Returns 0 or -1 on overlap. */
+int phys_add_mmio(PhysMem *pm, uint64_t base, uint64_t size, MmioReadFn rd,
+                  MmioWriteFn wr, void *opaque);
+
+/* Generic accesses of size 1, 2, 4 or 8 at any alignment (little-endian).
+ * addr is already A20-masked by the caller (see phys_a20_mask). */
+uint64_t phys_read(PhysMem *pm, uint64_t addr, unsigned size);
+void phys_write(PhysMem *pm, uint64_t addr, uint64_t val, unsigned size);
+
+/* Host pointer to plain RAM at [addr, addr+len), or NULL if any part of the
+ * range is not plain RAM (ROM, MMIO, unbacked, out of range). */
+uint8_t *phys_ram_ptr(PhysMem *pm, uint64_t addr, uint64_t len);
+
+void phys_set_a20(PhysMem *pm, int enabled);
+int phys_get_a20(const PhysMem *pm);
+uint64_t phys_ram_size(const PhysMem *pm);
+
+/* The fast path the CPU inlines: RAM below lo_end and in [hi_start, hi_end)
+ * is one contiguous host allocation `ram` indexed by physical address. */
+struct PhysMemFast {
+    uint8_t *ram;
+    uint64_t lo_end;   /* RAM is [0, lo_end) */
+    uint64_t hi_start; /* and [hi_start, hi_end) */
+    uint64_t hi_end;
+    uint32_t a20_mask; /* 0xFFFFFFFF or 0xFFEFFFFF */
+};
+const struct PhysMemFast *phys_fast(const PhysMem *pm);
+
+/* Returns a host pointer if [addr, addr+size) is plain RAM, else NULL. */
+static inline uint8_t *phys_ram_fast(const struct PhysMemFast *f, uint64_t addr,
+                                     unsigned size)
+{
+    if (addr + size <= f->lo_end ||
+        (addr >= f->hi_start && addr + size <= f->hi_end))
+        return f->ram + addr;
+    return NULL;
+}
+#endif

@@ -1,0 +1,21 @@
+#!/bin/sh
+# make check: differential test of the CPU core against the host CPU
+# (tests/diff/difftest.c with the gcc -m32 oracle tests/diff/oracle.c).
+# Exit 0 pass, 1 mismatches, 77 skip (not an x86 host, or no -m32 oracle).
+#
+# Environment (optional):
+#   DIFFTEST         path of the tester (default ./tests/diff/difftest)
+#   DIFFTEST_ARGS    extra options, e.g. "--seed 7 --count 500 --family ADD,SHL"
+case $(uname -m) in
+    x86_64|amd64|i?86) ;;
+    *)
+        echo "SKIP: no host x86 oracle (host is $(uname -m))"
+        exit 77 ;;
+esac
+tester=${DIFFTEST:-./tests/diff/difftest}
+if [ ! -x "$tester" ] || [ ! -x "$(dirname "$tester")/x86pc-diff-oracle" ]; then
+    echo "SKIP: no host x86 oracle (configure found no working gcc -m32)"
+    exit 77
+fi
+# shellcheck disable=SC2086
+exec "$tester" $DIFFTEST_ARGS
