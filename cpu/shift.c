@@ -54,8 +54,9 @@ static uint32_t shift_op(CPUState *c, int kind, uint32_t a, unsigned count,
         unsigned k;
         r = a;
         cf = cin;
-        if (n == 0)
-            return a; /* no change, flags untouched */
+        /* n == 0 with a nonzero masked count (a multiple of width+1): the
+         * value and CF are unchanged but OF is recomputed, as the
+         * conformance data records (OF is undefined for counts != 1). */
         for (k = 0; k < n; k++) {
             if (kind == 2) {
                 uint32_t out = (r & sb) != 0;

@@ -55,29 +55,43 @@ typedef void (*ElemFn)(CPUState *c, Insn *i, unsigned size);
 /* CPU_MODEL_286: a real-mode segment overrun inside a string element is
  * raised after SI/DI (and CX under REP) have been stepped. */
 static void overrun286(CPUState *c, Insn *i, unsigned size, int si_seg,
-                       int di)
+                       int di, int di_first)
 {
-    int bad = 0;
+    int bad_si = 0, bad_di = 0;
     if (!c->model286 || c->pm || size == 1)
         return;
     if (si_seg >= 0 && get_idx(c, i, R_ESI) + size - 1 > c->seg[si_seg].limit)
-        bad = 1;
+        bad_si = 1;
     if (di && get_idx(c, i, R_EDI) + size - 1 > c->seg[S_ES].limit)
-        bad = 1;
-    if (!bad)
+        bad_di = 1;
+    if (!bad_si && !bad_di)
         return;
-    if (si_seg >= 0)
-        add_idx(c, i, R_ESI, step(c, size));
-    if (di)
+    /* The first access that overruns stops the element: MOVS/LODS/OUTS
+     * access DS:SI first, CMPS accesses ES:DI first. */
+    if (di_first) {
         add_idx(c, i, R_EDI, step(c, size));
-    if (i->rep)
+        if (!bad_di)
+            add_idx(c, i, R_ESI, step(c, size));
+    } else {
+        if (si_seg >= 0)
+            add_idx(c, i, R_ESI, step(c, size));
+        if (di && !bad_si)
+            add_idx(c, i, R_EDI, step(c, size));
+    }
+    /* CX under REP, as the 80286 microcode leaves it: CMPS has not
+     * counted the element yet, MOVS/LODS/OUTS have counted it once, and
+     * STOS/INS/SCAS twice. */
+    if (i->rep && !di_first) {
         add_idx(c, i, R_ECX, -1);
+        if (si_seg < 0)
+            add_idx(c, i, R_ECX, -1);
+    }
     EXC_GP(c, 0);
 }
 
 static void elem_movs(CPUState *c, Insn *i, unsigned size)
 {
-    overrun286(c, i, size, i->seg, 1);
+    overrun286(c, i, size, i->seg, 1, 0);
     uint32_t v = mem_read(c, i->seg, get_idx(c, i, R_ESI), size);
     mem_write(c, S_ES, get_idx(c, i, R_EDI), v, size);
     add_idx(c, i, R_ESI, step(c, size));
@@ -85,13 +99,13 @@ static void elem_movs(CPUState *c, Insn *i, unsigned size)
 }
 static void elem_stos(CPUState *c, Insn *i, unsigned size)
 {
-    overrun286(c, i, size, -1, 1);
+    overrun286(c, i, size, -1, 1, 0);
     mem_write(c, S_ES, get_idx(c, i, R_EDI), reg_read(c, R_EAX, size), size);
     add_idx(c, i, R_EDI, step(c, size));
 }
 static void elem_lods(CPUState *c, Insn *i, unsigned size)
 {
-    overrun286(c, i, size, i->seg, 0);
+    overrun286(c, i, size, i->seg, 0, 0);
     uint32_t v = mem_read(c, i->seg, get_idx(c, i, R_ESI), size);
     reg_write(c, R_EAX, v, size);
     add_idx(c, i, R_ESI, step(c, size));
@@ -100,7 +114,7 @@ static void elem_ins(CPUState *c, Insn *i, unsigned size)
 {
     uint16_t port = (uint16_t)c->regs[R_EDX];
     uint32_t di;
-    overrun286(c, i, size, -1, 1);
+    overrun286(c, i, size, -1, 1, 0);
     di = get_idx(c, i, R_EDI);
     uint32_t lin = seg_lin(c, S_ES, di, size, 1);
     uint32_t v;
@@ -112,7 +126,7 @@ static void elem_ins(CPUState *c, Insn *i, unsigned size)
 }
 static void elem_outs(CPUState *c, Insn *i, unsigned size)
 {
-    overrun286(c, i, size, i->seg, 0);
+    overrun286(c, i, size, i->seg, 0, 0);
     uint32_t v = mem_read(c, i->seg, get_idx(c, i, R_ESI), size);
     io_out(c, (uint16_t)c->regs[R_EDX], v, size);
     add_idx(c, i, R_ESI, step(c, size));
@@ -159,7 +173,7 @@ static void run_cmp(CPUState *c, Insn *i, int scas)
         n = REP_BATCH;
     for (k = 0; k < n; k++) {
         uint32_t a, b, r;
-        overrun286(c, i, size, scas ? -1 : i->seg, 1);
+        overrun286(c, i, size, scas ? -1 : i->seg, 1, !scas);
         if (scas) {
             a = reg_read(c, R_EAX, size);
             b = mem_read(c, S_ES, get_idx(c, i, R_EDI), size);

@@ -134,8 +134,12 @@ HANDLER(op_wait)
  * like a CPU with no coprocessor attached. */
 HANDLER(op_fpu_esc)
 {
+    /* memory operand sizes by opcode (D8..DF) for the common forms */
+    static const uint8_t msize[8] = {4, 4, 4, 4, 8, 8, 2, 2};
     if (c->cr0 & (CR0_EM | CR0_TS))
         cpu_raise_noerr(c, EX_NM);
+    if (i->mod != 3)
+        (void)seg_lin(c, i->seg, insn_ea(c, i), msize[i->op & 7], 0);
 }
 
 HANDLER(op_ud2) { EXC_UD(c); }

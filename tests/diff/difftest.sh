@@ -6,6 +6,7 @@
 # Environment (optional):
 #   DIFFTEST         path of the tester (default ./tests/diff/difftest)
 #   DIFFTEST_ARGS    extra options, e.g. "--seed 7 --count 500 --family ADD,SHL"
+#   X86PC_EMU        command prefix for built binaries (see Makefile.am)
 case $(uname -m) in
     x86_64|amd64|i?86) ;;
     *)
@@ -18,4 +19,4 @@ if [ ! -x "$tester" ] || [ ! -x "$(dirname "$tester")/x86pc-diff-oracle" ]; then
     exit 77
 fi
 # shellcheck disable=SC2086
-exec "$tester" $DIFFTEST_ARGS
+exec $X86PC_EMU "$tester" $DIFFTEST_ARGS

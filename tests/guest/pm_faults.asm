@@ -170,9 +170,15 @@ start:
     ENDTRY
 
     PRINT "[limit] near jmp beyond cs limit: "
+    ; Without the limit check the jump lands at linear 100000: put a far
+    ; jump there so that such a CPU (QEMU) prints "no exception" and goes on.
+    mov byte [ROMBASE+0x10000], 0xEA
+    mov dword [ROMBASE+0x10001], landed_beyond_limit
+    mov word [ROMBASE+0x10005], SEL_CODE32
     TRY
     jmp dword 0x10000            ; target offset 10000 > limit FFFF
     ENDTRY
+after_near_jmp:
 
     PRINT "[limit] ss:ebp beyond stack limit: "
     mov ax, SEL_STKLIM
@@ -268,6 +274,11 @@ start:
 
     VAL32 "exceptions taken", [exc_count]
     DONE
+
+landed_beyond_limit:
+    mov dword [resume_eip], 0
+    PRINT "no exception", 10
+    jmp after_near_jmp
 
 not_reached:
     PRINT "not reached!", 10
