@@ -149,8 +149,14 @@ HANDLER(op_xadd)
     uint32_t s = reg_read(c, i->reg, size), m = size_mask(size);
     uint32_t r = (d + s) & m;
     cc_set(c, CC_ADD, size, r, d, s);
-    rmw_end(c, i, lin, r, size);
-    reg_write(c, i->reg, d, size);
+    /* SDM order: SRC <- DEST, then DEST <- SUM (matters for xadd r,r). */
+    if (i->mod == 3) {
+        reg_write(c, i->reg, d, size);
+        reg_write(c, i->rm, r, size);
+    } else {
+        rmw_end(c, i, lin, r, size);
+        reg_write(c, i->reg, d, size);
+    }
 }
 
 HANDLER(op_cmpxchg8b)

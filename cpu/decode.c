@@ -122,6 +122,28 @@ static int lock_ok(const Insn *i)
     return 1;
 }
 
+/* Undefined ModRM.reg values of group opcodes (SDM Vol. 2 table A-6). */
+static int group_undefined(const Insn *i)
+{
+    switch (i->op) {
+    case 0x8F: case 0xC6: case 0xC7:
+        return i->reg != 0;
+    case 0xFE:
+        return i->reg > 1;
+    case 0xFF:
+        return i->reg == 7;
+    case 0x100:
+        return i->reg > 5;
+    case 0x101:
+        return i->reg == 5;
+    case 0x1BA:
+        return i->reg < 4;
+    case 0x1C7:
+        return i->reg != 1 || i->mod == 3;
+    }
+    return 0;
+}
+
 int decode_buf(const uint8_t *b, int n, int code32, Insn *i)
 {
     int p = 0;
@@ -175,6 +197,10 @@ int decode_buf(const uint8_t *b, int n, int code32, Insn *i)
         i->mod = i->modrm >> 6;
         i->reg = (i->modrm >> 3) & 7;
         i->rm = i->modrm & 7;
+        /* MOV to/from CRn/DRn: the mod field is ignored, the operand is
+         * always a register (SDM Vol. 2 "MOV-Move to/from Control Regs") */
+        if (i->op >= 0x120 && i->op <= 0x123)
+            i->mod = 3;
         if (i->mod != 3) {
             if (!asz) {
                 if (i->mod == 0 && i->rm == 6) {
@@ -265,7 +291,7 @@ int decode_buf(const uint8_t *b, int n, int code32, Insn *i)
 #undef NEED
     i->len = (uint8_t)p;
     i->fn = handler_table[i->op];
-    if (info & UD || i->fn == NULL)
+    if (info & UD || i->fn == NULL || ((info & M) && group_undefined(i)))
         return 0;
     return p;
 }
