@@ -162,11 +162,15 @@ ring3:
     mov eax, 0xDEADBEEF
     mov ebx, %2
     %1 eax, ebx
+    setz cl
+%ifidn %1, lar
+    and eax, 0xFFF0FFFF             ; bits 19:16 are undefined for LAR
+%endif
     %defstr LT_NAME %1
     PRINT LT_NAME, " "
     HEX16 bx
     PRINT ": "
-    ZF_PRINT
+    ZF_PRINT cl
     PRINT " "
     HEX32 eax
     PRINT 10
@@ -185,11 +189,12 @@ ring3:
 %macro VERTEST 2        ; instruction, selector
     mov ebx, %2
     %1 bx
+    setz cl
     %defstr LT_NAME %1
     PRINT LT_NAME, " "
     HEX16 bx
     PRINT ": "
-    ZF_PRINT
+    ZF_PRINT cl
     PRINT 10
 %endmacro
     VERTEST verr, SEL_CODE32_R3     ; readable code
@@ -202,13 +207,15 @@ ring3:
     mov ax, 0x0010
     mov bx, 0x002B
     arpl ax, bx                     ; RPL 0 < 3: adjusted, ZF=1
+    setz cl
     PRINT "arpl: "
-    ZF_PRINT
+    ZF_PRINT cl
     PRINT " "
     HEX16 ax
     arpl ax, bx                     ; already 3: ZF=0
+    setz cl
     PRINT ", again: "
-    ZF_PRINT
+    ZF_PRINT cl
     PRINT " "
     HEX16 ax
     PRINT 10
@@ -268,7 +275,10 @@ gate_target:
     cmp dword [ebp], after_gate_call
     je .retok
     PRINT "BAD "
+    jmp .retcs
 .retok:
+    PRINT "ok "
+.retcs:
     PRINT "cs="
     HEX16 [ebp+4]
     PRINT 10
