@@ -325,6 +325,18 @@ void decode_insn(CPUState *c, Insn *i)
         avail = 15;
     if (!c->code32 && avail > 0x10000 - (eip & 0xFFFF))
         avail = 0x10000 - (eip & 0xFFFF);
+    /* Fast path: paging off and the whole window is plain RAM. */
+    if (!(c->cr0 & CR0_PG) && !(c->dr[7] & 0xFF)) {
+        uint32_t lin = cs->base + eip;
+        uint64_t pa = lin & c->fast->a20_mask;
+        if (((lin + avail - 1) & c->fast->a20_mask) == pa + avail - 1) {
+            const uint8_t *p = phys_ram_fast(c->fast, pa, avail);
+            if (p) {
+                r = decode_buf(p, (int)avail, c->code32, i);
+                goto done;
+            }
+        }
+    }
     /* First chunk: up to the end of the 4 KiB page. */
     {
         uint32_t lin = cs->base + eip;
@@ -345,6 +357,7 @@ void decode_insn(CPUState *c, Insn *i)
         n = (int)j;
         r = decode_buf(buf, n, c->code32, i);
     }
+done:
     if (r == -1)
         EXC_GP(c, 0); /* longer than 15 bytes */
     if (r == -2)
