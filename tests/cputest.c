@@ -26,7 +26,8 @@
  *  - Undefined flags follow the 286: metadata.json gives an AND mask per
  *    opcode (and per ModRM.reg for group opcodes).  When the test raised an
  *    exception (EXCP chunk), the same mask applies to the two FLAGS bytes it
- *    pushed at EXCP.flag_address.
+ *    pushed at EXCP.flag_address (corrected for odd SP: see
+ *    pushed_flags_addr()).
  * 386 sets (RG32 chunks) carry their own undefined-result masks (RMSK/RM32,
  * per file or per test); the metadata mask, if any, is applied as well.
  * CR3, DR6 and DR7 cannot be loaded through the public CPU API and are not
@@ -1023,6 +1024,30 @@ static uint32_t reg_mask(const MooFile *f, const MooTest *t, int rx)
     return m;
 }
 
+/* Where the exception pushed FLAGS (low and high byte).  EXCP.flag_address
+ * is exact when SP was even; when SP was odd the data gives the address
+ * rounded down to even, although the chip (checked against the FINA bytes
+ * of all 217 such tests) pushed FLAGS at SS:SP-2 as usual.  So for a 16-bit
+ * frame we use SS:((SP-2) & 0xFFFF) whenever flag_address is that address
+ * or that address rounded down, and flag_address as given otherwise. */
+static void pushed_flags_addr(const MooFile *f, const MooTest *t,
+                              uint32_t *lo, uint32_t *hi)
+{
+    uint32_t fa = t->excp_flag_addr;
+    const RegSet *r = &t->init.regs;
+    *lo = fa;
+    *hi = fa + 1;
+    if (f->wide || !(r->present & 1u << RX_SS) || !(r->present & 1u << RX_ESP))
+        return;
+    uint32_t base = (r->v[RX_SS] & 0xFFFF) << 4;
+    uint32_t sp = r->v[RX_ESP] & 0xFFFF;
+    uint32_t calc = base + ((sp - 2) & 0xFFFF);
+    if (fa == calc || fa == (calc & ~1u)) {
+        *lo = calc;
+        *hi = base + ((sp - 1) & 0xFFFF);
+    }
+}
+
 static void fmt_flags(char *buf, size_t n, uint32_t v)
 {
     static const struct { int bit; char ch; } fl[] = {
@@ -1043,9 +1068,14 @@ static void print_test_header(const MooFile *f, const MooTest *t)
     for (uint32_t i = 0; i < t->nbytes && i < 32; i++)
         printf("%s%02X", i ? " " : "", t->bytes[i]);
     printf("]");
-    if (t->has_excp)
+    if (t->has_excp) {
+        uint32_t lo, hi;
+        pushed_flags_addr(f, t, &lo, &hi);
         printf("  exception %u, FLAGS pushed at %06X", t->excp_num,
-               (unsigned)t->excp_flag_addr);
+               (unsigned)lo);
+        if (lo != t->excp_flag_addr)
+            printf(" (EXCP says %06X)", (unsigned)t->excp_flag_addr);
+    }
     printf("\n    init:");
     const char *const *nm = f->wide ? rx_name32 : rx_name16;
     for (int rx = 0; rx < RX_N; rx++)
@@ -1134,7 +1164,9 @@ static int run_test(Runner *rn, const MooFile *f, const MooTest *t,
             }
         }
         if (ok || verbose) {
-            uint32_t fmask = reg_mask(f, t, RX_EFLAGS);
+            uint32_t fmask = reg_mask(f, t, RX_EFLAGS), flo = 0, fhi = 0;
+            if (t->has_excp)
+                pushed_flags_addr(f, t, &flo, &fhi);
             for (uint32_t i = 0; i < t->fina.nram; i++) {
                 uint32_t a;
                 int exp = ram_entry(&t->fina, i, &a), m = 0xFF;
@@ -1145,9 +1177,9 @@ static int run_test(Runner *rn, const MooFile *f, const MooTest *t,
                                (unsigned)a);
                     continue;
                 }
-                if (t->has_excp && a == t->excp_flag_addr)
+                if (t->has_excp && a == flo)
                     m = (int)(fmask & 0xFF);
-                else if (t->has_excp && a == t->excp_flag_addr + 1)
+                else if (t->has_excp && a == fhi)
                     m = (int)(fmask >> 8 & 0xFF);
                 int act = (int)phys_read(rn->mem, a, 1);
                 if (((exp ^ act) & m) == 0)

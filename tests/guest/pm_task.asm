@@ -203,7 +203,22 @@ np_resume:
 task_a:
     pushfd
     pop dword [SAVED_EFL]
-    PRINT "task A: eflags="
+    PRINT "task A: regs "
+    HEX32 eax
+    PRINT " "
+    HEX32 ecx
+    PRINT " "
+    HEX32 edx
+    PRINT " "
+    HEX32 ebx
+    PRINT " "
+    HEX32 ebp
+    PRINT " "
+    HEX32 esi
+    PRINT " "
+    HEX32 edi
+    PRINT 10
+    PRINT "  eflags="
     HEX32 [SAVED_EFL]
     str ax
     PRINT " tr="
@@ -219,25 +234,14 @@ task_a:
     PRINT " cr0.ts="
     HEX8 al
     PRINT 10
-    PRINT "  regs "
-    mov eax, 0xA0000000             ; EAX was checked by the code above...
-    HEX32 ecx
-    PRINT " "
-    HEX32 edx
-    PRINT " "
-    HEX32 ebx
-    PRINT " "
-    HEX32 ebp
-    PRINT " "
-    HEX32 esi
-    PRINT " "
-    HEX32 edi
-    PRINT 10
     PRINT "  main's TSS: eip "
     cmp dword [TSS_MAIN + T_EIP], back_from_a
     je .eipok
     PRINT "BAD "
+    jmp .ebx
 .eipok:
+    PRINT "ok "
+.ebx:
     PRINT "ebx="
     HEX32 [TSS_MAIN + T_EBX]
     PRINT " link="

@@ -13,6 +13,7 @@
 #   GUEST_REF=qemu X86PC is QEMU: a triple fault just exits 0 there
 #   GUEST_TIMEOUT  seconds before the run is killed (default 60)
 #   GUEST_KEEP=1   keep the stdout/stderr files (NAME.out, NAME.err)
+#   X86PC_EMU      command prefix for a cross-built emulator (e.g. qemu-s390x)
 #
 # Exit: 0 pass, 1 fail, 77 skip (no emulator), 99 hard error (automake).
 set -u
@@ -50,7 +51,8 @@ outdir=${TMPDIR:-/tmp}
 out=$(mktemp "$outdir/guest-$name.out.XXXXXX") || exit 99
 err=$(mktemp "$outdir/guest-$name.err.XXXXXX") || exit 99
 
-$runner "$emu" -bios "$bin" -display none -debugcon stdio \
+# shellcheck disable=SC2086 # $runner and $X86PC_EMU are word lists
+$runner ${X86PC_EMU:-} "$emu" -bios "$bin" -display none -debugcon stdio \
     -device isa-debug-exit,iobase=0x501,iosize=2 -m 16 -no-reboot \
     >"$out" 2>"$err" </dev/null
 status=$?
