@@ -206,6 +206,9 @@ static void exec_one(CPUState *c)
             cpu_raise_noerr(c, EX_DB);
         }
     }
+    /* RF suppresses instruction breakpoints for one instruction only; an
+     * IRET below may set it again for the next one (SDM Vol. 3 §17.3.1.1). */
+    c->eflags &= ~F_RF;
     decode_insn(c, &insn);
     c->eip += insn.len;
     if (!c->code32)
@@ -215,7 +218,6 @@ static void exec_one(CPUState *c)
     c->dr6_pending = 0;
     insn.fn(c, &insn);
     c->icount++;
-    c->eflags &= ~F_RF;
     if (unlikely(c->tf_trap || c->dr6_pending)) {
         uint32_t dr6 = c->dr6_pending;
         if (c->tf_trap)

@@ -93,16 +93,24 @@ HANDLER(op_hlt)
     c->halted = 1;
 }
 
+/* CLI/STI: CPL <= IOPL; in V86 mode (CPL 3) that means IOPL = 3. */
+static int cli_sti_ok(const CPUState *c)
+{
+    if (!(c->cr0 & CR0_PE))
+        return 1;
+    return c->cpl <= iopl(c);
+}
+
 HANDLER(op_cli)
 {
-    if (!iopl_ok(c))
+    if (!cli_sti_ok(c))
         EXC_GP(c, 0);
     c->eflags &= ~F_IF;
 }
 
 HANDLER(op_sti)
 {
-    if (!iopl_ok(c))
+    if (!cli_sti_ok(c))
         EXC_GP(c, 0);
     if (!(c->eflags & F_IF))
         c->inhibit_irq = 1;
