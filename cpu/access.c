@@ -74,9 +74,19 @@ static void phys_wr(CPUState *c, uint64_t pa, uint32_t v, unsigned size)
         phys_write(c->mem, pa, v, size);
 }
 
+/* #AC: a misaligned data access at CPL 3 with CR0.AM and EFLAGS.AC set.
+ * Implicit supervisor accesses (descriptor tables, TSS) are exempt. */
+static void ac_check(CPUState *c, uint32_t lin, unsigned size, int acc)
+{
+    if (c->ac_on && !(acc & ACC_SYS) && (acc & 3) != ACC_X &&
+        (lin & (size - 1)))
+        cpu_raise(c, EX_AC, 0);
+}
+
 uint32_t lin_read_slow(CPUState *c, uint32_t lin, unsigned size, int acc)
 {
     uint32_t v;
+    ac_check(c, lin, size, acc);
     if ((c->dr[7] & 0xFF) && (acc & 3) != ACC_X)
         dr_check_data(c, lin, size, 0);
     if (!(c->cr0 & CR0_PG)) {
@@ -105,6 +115,7 @@ uint32_t lin_read_slow(CPUState *c, uint32_t lin, unsigned size, int acc)
 void lin_write_slow(CPUState *c, uint32_t lin, uint32_t v, unsigned size,
                     int acc)
 {
+    ac_check(c, lin, size, acc);
     if (c->dr[7] & 0xFF)
         dr_check_data(c, lin, size, 1);
     if (!(c->cr0 & CR0_PG)) {

@@ -169,6 +169,7 @@ struct CPUState {
     uint8_t cpl;
     uint8_t pm;     /* CR0.PE and not VM86 */
     uint8_t model286; /* CPU_MODEL_286 quirks (see cpu.h) */
+    uint8_t ac_on;  /* alignment checking: CR0.AM, EFLAGS.AC and CPL 3 */
 
     SegCache seg[S_NSEG];
     struct {

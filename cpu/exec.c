@@ -142,11 +142,13 @@ void cpu_update_mode(CPUState *c)
                 (c->seg[S_CS].ar & AR_DB) != 0;
     c->ss32 = (c->cr0 & CR0_PE) && !(c->eflags & F_VM) &&
               (c->seg[S_SS].ar & AR_DB) != 0;
-    c->slow_mem = (c->cr0 & CR0_PG) != 0 || (c->dr[7] & 0xFF) != 0;
     if (!(c->cr0 & CR0_PE))
         c->cpl = 0;
     else if (c->eflags & F_VM)
         c->cpl = 3;
+    c->ac_on = (c->cr0 & CR0_AM) && (c->eflags & F_AC) && c->cpl == 3;
+    /* Anything that needs a per-access check takes the slow path. */
+    c->slow_mem = (c->cr0 & CR0_PG) != 0 || (c->dr[7] & 0xFF) != 0 || c->ac_on;
 }
 
 /* ---- debug registers: instruction breakpoints ------------------------------ */

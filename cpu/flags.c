@@ -124,7 +124,7 @@ void flags_write(CPUState *c, uint32_t v, uint32_t mask)
     uint32_t old = cpu_eflags(c);
     c->eflags = ((old & ~mask) | (v & mask) | 2u) & ~(0x8u | 0x20u | 0x8000u);
     c->eflags &= (F_MASK_ALL | 2u);
-    if ((old ^ c->eflags) & F_VM)
+    if ((old ^ c->eflags) & (F_VM | F_AC))
         cpu_update_mode(c);
 }
 

@@ -175,6 +175,7 @@ void seg_validate_after_ret(CPUState *c)
 void set_cpl(CPUState *c, int cpl)
 {
     c->cpl = (uint8_t)cpl;
+    cpu_update_mode(c);
 }
 
 /* A segment limit or rights violation: #SS(0) for SS, #GP(0) otherwise. */
