@@ -419,6 +419,8 @@ static uint8_t *load_bios(const char *path, size_t *size, int explicit)
     size_t n = fread(buf, 1, 256 * 1024 + 1, f);
     int err = ferror(f);
     fclose(f);
+    if (err || (n != 64 * 1024 && n != 128 * 1024 && n != 256 * 1024))
+        free(buf);
     if (err)
         die_usage("-bios '%s': read error", path);
     if (n != 64 * 1024 && n != 128 * 1024 && n != 256 * 1024)
