@@ -24,7 +24,6 @@ enum {
     EN = IW | IB, /* ENTER */
 };
 
-#define A(x) (x)
 static const uint16_t opinfo[512] = {
     /* 00 */ M | LK, M | LK, M, M, IB, IZ, 0, 0,
     /* 08 */ M | LK, M | LK, M, M, IB, IZ, 0, UD /* 0F escape */,
@@ -269,14 +268,10 @@ int decode_buf(const uint8_t *b, int n, int code32, Insn *i)
     }
     if (info & IW) {
         NEED(2);
-        if (info & (IZ | AP))
-            i->imm2 = ldw_le(b + p);
-        else
-            i->imm = ldw_le(b + p);
+        i->imm = ldw_le(b + p); /* no opcode has both IW and IZ/AP */
         p += 2;
     }
-    if (info & AP) { /* selector is in imm2 (after the offset) */
-        /* already read above as IZ; read the 16-bit selector */
+    if (info & AP) { /* the 16-bit selector follows the offset: imm2 */
         NEED(2);
         i->imm2 = ldw_le(b + p);
         p += 2;

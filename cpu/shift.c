@@ -87,9 +87,8 @@ static uint32_t shift_op(CPUState *c, int kind, uint32_t a, unsigned count,
     case 5: /* SHR */
         r = (uint32_t)((uint64_t)a >> count) & m;
         cf = (uint32_t)((uint64_t)a >> (count - 1)) & 1;
+        /* OF: the original sign for a count of 1; undefined (cleared) else */
         f = szp(r, size) | (cf ? F_CF : 0) | ((a & sb) && count == 1 ? F_OF : 0);
-        if (count != 1 && (a & sb))
-            f |= 0; /* OF undefined for count > 1: cleared, as the P6 does */
         break;
     default: { /* SAR */
         int64_t s = (int64_t)(int32_t)sext(a, size);
