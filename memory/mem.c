@@ -20,7 +20,20 @@ struct PhysMem {
     int layout;
     Region reg[MAX_REGIONS];
     int nreg;
+    uint8_t pam[16]; /* 0xC0000-0xFFFFF in 16 KiB granules: PHYS_PAM_* */
 };
+
+#define PAM_BASE 0xC0000u
+#define PAM_END 0x100000u
+
+/* PAM granule flags for a, or 0 outside the PAM range (or without RAM
+ * behind it). */
+static int pam_flags(const PhysMem *pm, uint64_t a)
+{
+    if (a < PAM_BASE || a >= PAM_END || pm->ram_size < PAM_END)
+        return 0;
+    return pm->pam[(a - PAM_BASE) >> 14];
+}
 
 PhysMem *phys_new(uint64_t ram_size, int layout)
 {
@@ -127,7 +140,7 @@ static int is_ram(const PhysMem *pm, uint64_t a)
 static uint8_t read_byte(PhysMem *pm, uint64_t a)
 {
     Region *r;
-    if (is_ram(pm, a))
+    if (is_ram(pm, a) || (pam_flags(pm, a) & PHYS_PAM_RE))
         return pm->fast.ram[a];
     r = find(pm, a);
     if (!r)
@@ -140,7 +153,7 @@ static uint8_t read_byte(PhysMem *pm, uint64_t a)
 static void write_byte(PhysMem *pm, uint64_t a, uint8_t v)
 {
     Region *r;
-    if (is_ram(pm, a)) {
+    if (is_ram(pm, a) || (pam_flags(pm, a) & PHYS_PAM_WE)) {
         pm->fast.ram[a] = v;
         return;
     }
@@ -158,7 +171,7 @@ uint64_t phys_read(PhysMem *pm, uint64_t addr, unsigned size)
         const uint8_t *p = pm->fast.ram + addr;
         return size == 8 ? ldq_le(p) : ld_le(p, size);
     }
-    {
+    if (!pam_flags(pm, addr)) {
         Region *r = find(pm, addr);
         if (r && !r->rom && r->rd && addr - r->base + size <= r->size)
             return r->rd(r->opaque, addr - r->base, size);
@@ -180,7 +193,7 @@ void phys_write(PhysMem *pm, uint64_t addr, uint64_t val, unsigned size)
             st_le(p, (uint32_t)val, size);
         return;
     }
-    {
+    if (!pam_flags(pm, addr)) {
         Region *r = find(pm, addr);
         if (r && !r->rom && r->wr && addr - r->base + size <= r->size) {
             r->wr(r->opaque, addr - r->base, val, size);
@@ -197,6 +210,54 @@ uint8_t *phys_ram_ptr(PhysMem *pm, uint64_t addr, uint64_t len)
         (addr >= pm->fast.hi_start && addr + len <= pm->fast.hi_end))
         return pm->fast.ram + addr;
     return NULL;
+}
+
+int phys_del_region(PhysMem *pm, uint64_t base)
+{
+    for (int i = 0; i < pm->nreg; i++) {
+        if (pm->reg[i].base != base)
+            continue;
+        free(pm->reg[i].rom);
+        memmove(&pm->reg[i], &pm->reg[i + 1],
+                (size_t)(pm->nreg - i - 1) * sizeof(Region));
+        pm->nreg--;
+        return 0;
+    }
+    return -1;
+}
+
+void phys_set_pam(PhysMem *pm, uint64_t base, uint64_t size, int flags)
+{
+    for (uint64_t a = base; a < base + size; a += 0x4000)
+        if (a >= PAM_BASE && a < PAM_END)
+            pm->pam[(a - PAM_BASE) >> 14] =
+                (uint8_t)(flags & (PHYS_PAM_RE | PHYS_PAM_WE));
+}
+
+void phys_dma_read(PhysMem *pm, uint64_t addr, void *buf, size_t len)
+{
+    uint8_t *b = buf;
+    uint8_t *p = addr + len <= 0x100000000ull ? phys_ram_ptr(pm, addr, len)
+                                              : NULL;
+    if (p) {
+        memcpy(buf, p, len);
+        return;
+    }
+    for (size_t i = 0; i < len; i++)
+        b[i] = read_byte(pm, (addr + i) & 0xFFFFFFFFu);
+}
+
+void phys_dma_write(PhysMem *pm, uint64_t addr, const void *buf, size_t len)
+{
+    const uint8_t *b = buf;
+    uint8_t *p = addr + len <= 0x100000000ull ? phys_ram_ptr(pm, addr, len)
+                                              : NULL;
+    if (p) {
+        memcpy(p, buf, len);
+        return;
+    }
+    for (size_t i = 0; i < len; i++)
+        write_byte(pm, (addr + i) & 0xFFFFFFFFu, b[i]);
 }
 
 void phys_set_a20(PhysMem *pm, int enabled)

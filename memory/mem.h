@@ -43,6 +43,25 @@ void phys_write(PhysMem *pm, uint64_t addr, uint64_t val, unsigned size);
  * range is not plain RAM (ROM, MMIO, unbacked, out of range). */
 uint8_t *phys_ram_ptr(PhysMem *pm, uint64_t addr, uint64_t len);
 
+/* Removes the ROM or MMIO region that starts at base (a PCI BAR being moved
+ * or disabled).  Returns 0, or -1 if no region starts there. */
+int phys_del_region(PhysMem *pm, uint64_t base);
+
+/* Device DMA (bus-master IDE, floppy DMA, ...): copies between guest
+ * physical memory and a host buffer, through RAM, ROM (reads) and MMIO like
+ * CPU accesses (A20 does not apply: it gates only the CPU), invalidating
+ * any cached decoded code the write touches.  len may be anything; the range wraps at 4 GiB. */
+void phys_dma_read(PhysMem *pm, uint64_t addr, void *buf, size_t len);
+void phys_dma_write(PhysMem *pm, uint64_t addr, const void *buf, size_t len);
+
+/* i440FX PAM (shadow RAM) control of 0xC0000-0xFFFFF: for the range
+ * [base, base+size) (16 KiB granules), PHYS_PAM_RE sends reads to RAM
+ * instead of ROM/PCI, PHYS_PAM_WE sends writes to RAM.  Both clear (the
+ * reset state): reads come from the ROM regions, writes are dropped. */
+#define PHYS_PAM_RE 1
+#define PHYS_PAM_WE 2
+void phys_set_pam(PhysMem *pm, uint64_t base, uint64_t size, int flags);
+
 void phys_set_a20(PhysMem *pm, int enabled);
 int phys_get_a20(const PhysMem *pm);
 uint64_t phys_ram_size(const PhysMem *pm);

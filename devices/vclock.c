@@ -1,0 +1,217 @@
+/* Virtual clock and timer queue (see vclock.h).  The queue is a short
+ * sorted singly-linked list: a PC has a handful of timers. */
+#include "devices/vclock.h"
+#include <stdlib.h>
+#include <time.h>
+
+struct VTimer {
+    VClock *clk;
+    VTimerFn fn;
+    void *opaque;
+    uint64_t expire;
+    int pending;
+    VTimer *next;     /* in the pending list */
+    VTimer *all_next; /* every timer, for freeing */
+};
+
+struct VClock {
+    int mode;
+    unsigned shift;
+    uint64_t (*icount)(void *);
+    void *icount_opaque;
+    void (*kick)(void *);
+    void *kick_opaque;
+    uint64_t host_start; /* REALTIME: host ns at creation */
+    uint64_t manual;     /* MANUAL: current time */
+    uint64_t warp;       /* ICOUNT: ns skipped while halted */
+    VTimer *pending;
+    VTimer *all;
+};
+
+static uint64_t host_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+VClock *vclock_new(int mode, unsigned icount_shift)
+{
+    VClock *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    c->mode = mode;
+    c->shift = icount_shift > 20 ? 20 : icount_shift;
+    c->host_start = host_ns();
+    return c;
+}
+
+void vclock_free(VClock *c)
+{
+    if (!c)
+        return;
+    VTimer *t = c->all;
+    while (t) {
+        VTimer *n = t->all_next;
+        free(t);
+        t = n;
+    }
+    free(c);
+}
+
+int vclock_mode(const VClock *c) { return c->mode; }
+
+void vclock_set_icount_source(VClock *c, uint64_t (*get)(void *), void *opaque)
+{
+    c->icount = get;
+    c->icount_opaque = opaque;
+}
+
+void vclock_set_kick(VClock *c, void (*kick)(void *), void *opaque)
+{
+    c->kick = kick;
+    c->kick_opaque = opaque;
+}
+
+uint64_t vclock_now(VClock *c)
+{
+    switch (c->mode) {
+    case VCLOCK_REALTIME:
+        return host_ns() - c->host_start;
+    case VCLOCK_ICOUNT: {
+        uint64_t n = c->icount ? c->icount(c->icount_opaque) : 0;
+        return (n << c->shift) + c->warp;
+    }
+    default:
+        return c->manual;
+    }
+}
+
+static void unlink_timer(VTimer *t)
+{
+    VTimer **pp = &t->clk->pending;
+    while (*pp && *pp != t)
+        pp = &(*pp)->next;
+    if (*pp)
+        *pp = t->next;
+    t->next = NULL;
+    t->pending = 0;
+}
+
+VTimer *vclock_timer_new(VClock *c, VTimerFn fn, void *opaque)
+{
+    VTimer *t = calloc(1, sizeof(*t));
+    if (!t)
+        return NULL;
+    t->clk = c;
+    t->fn = fn;
+    t->opaque = opaque;
+    t->expire = VCLOCK_NEVER;
+    t->all_next = c->all;
+    c->all = t;
+    return t;
+}
+
+void vclock_timer_free(VTimer *t)
+{
+    if (!t)
+        return;
+    VClock *c = t->clk;
+    if (t->pending)
+        unlink_timer(t);
+    VTimer **pp = &c->all;
+    while (*pp && *pp != t)
+        pp = &(*pp)->all_next;
+    if (*pp)
+        *pp = t->all_next;
+    free(t);
+}
+
+void vclock_timer_mod(VTimer *t, uint64_t expire_ns)
+{
+    VClock *c = t->clk;
+    uint64_t old_deadline = vclock_next_deadline(c);
+    if (t->pending)
+        unlink_timer(t);
+    t->expire = expire_ns;
+    t->pending = 1;
+    VTimer **pp = &c->pending;
+    while (*pp && (*pp)->expire <= expire_ns)
+        pp = &(*pp)->next;
+    t->next = *pp;
+    *pp = t;
+    if (expire_ns < old_deadline && c->kick)
+        c->kick(c->kick_opaque);
+}
+
+void vclock_timer_del(VTimer *t)
+{
+    if (t->pending)
+        unlink_timer(t);
+    t->expire = VCLOCK_NEVER;
+}
+
+int vclock_timer_pending(const VTimer *t) { return t->pending; }
+uint64_t vclock_timer_expire(const VTimer *t)
+{
+    return t->pending ? t->expire : VCLOCK_NEVER;
+}
+
+uint64_t vclock_next_deadline(const VClock *c)
+{
+    return c->pending ? c->pending->expire : VCLOCK_NEVER;
+}
+
+void vclock_run_timers(VClock *c)
+{
+    uint64_t now = vclock_now(c);
+    /* Bounded so that a timer re-arming itself in the past cannot loop
+     * forever. */
+    for (int guard = 0; guard < 100000 && c->pending &&
+                        c->pending->expire <= now; guard++) {
+        VTimer *t = c->pending;
+        unlink_timer(t);
+        t->expire = VCLOCK_NEVER;
+        t->fn(t->opaque);
+    }
+}
+
+void vclock_advance(VClock *c, uint64_t ns)
+{
+    uint64_t target = c->manual + ns;
+    /* Fire timers at their own expiry times, in order, so a callback that
+     * reads the clock sees the time it was due. */
+    while (c->pending && c->pending->expire <= target) {
+        if (c->pending->expire > c->manual)
+            c->manual = c->pending->expire;
+        vclock_run_timers(c);
+    }
+    c->manual = target;
+    vclock_run_timers(c);
+}
+
+void vclock_warp(VClock *c)
+{
+    uint64_t d = vclock_next_deadline(c);
+    if (d == VCLOCK_NEVER)
+        return;
+    uint64_t now = vclock_now(c);
+    if (d <= now)
+        return;
+    if (c->mode == VCLOCK_ICOUNT)
+        c->warp += d - now;
+    else if (c->mode == VCLOCK_MANUAL)
+        c->manual = d;
+}
+
+uint64_t vclock_ticks_to_ns(uint64_t ticks, uint64_t freq_hz)
+{
+    return (ticks / freq_hz) * 1000000000u +
+           (ticks % freq_hz) * 1000000000u / freq_hz;
+}
+
+uint64_t vclock_ns_to_ticks(uint64_t ns, uint64_t freq_hz)
+{
+    return (ns / 1000000000u) * freq_hz +
+           (ns % 1000000000u) * freq_hz / 1000000000u;
+}

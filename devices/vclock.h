@@ -1,0 +1,68 @@
+/* The machine's one virtual clock and its timer-event queue.
+ *
+ * Time is in nanoseconds since the machine was created.  Devices never poll:
+ * they arm a VTimer for the moment something happens (a PIT channel reaching
+ * zero, the RTC's next update) and compute register values such as a running
+ * counter from vclock_now() when the guest reads them.
+ *
+ * Modes:
+ *   VCLOCK_REALTIME  the host's monotonic clock: the guest sees host time
+ *                    pass (the default).
+ *   VCLOCK_ICOUNT    time is (instructions retired << shift) ns plus the
+ *                    time skipped while the CPU was halted (see
+ *                    vclock_warp()).  A pure function of the instruction
+ *                    stream, so runs are reproducible (-icount).
+ *   VCLOCK_MANUAL    time moves only through vclock_advance() (unit tests).
+ *
+ * Timers fire from vclock_run_timers(), which the board calls between CPU
+ * slices; the board sizes slices so that no slice runs past
+ * vclock_next_deadline().  A timer callback may re-arm any timer.  When a
+ * device arms a timer earlier than the current deadline (typically from an
+ * I/O write made by the guest in the middle of a slice), the clock calls the
+ * `kick` hook so the board can end the slice early. */
+#ifndef X86PC_VCLOCK_H
+#define X86PC_VCLOCK_H
+#include <stdint.h>
+
+#define VCLOCK_NEVER UINT64_MAX
+
+enum { VCLOCK_REALTIME, VCLOCK_ICOUNT, VCLOCK_MANUAL };
+
+typedef struct VClock VClock;
+typedef struct VTimer VTimer;
+typedef void (*VTimerFn)(void *opaque);
+
+VClock *vclock_new(int mode, unsigned icount_shift);
+void vclock_free(VClock *c); /* frees its timers too */
+int vclock_mode(const VClock *c);
+
+/* ICOUNT mode: where the instruction count comes from. */
+void vclock_set_icount_source(VClock *c, uint64_t (*get)(void *), void *opaque);
+/* Called when a timer is armed earlier than the previous deadline. */
+void vclock_set_kick(VClock *c, void (*kick)(void *), void *opaque);
+
+uint64_t vclock_now(VClock *c);
+/* MANUAL mode: moves time forward and fires what is due. */
+void vclock_advance(VClock *c, uint64_t ns);
+/* ICOUNT/MANUAL: jumps time forward to the next deadline (the CPU is halted
+ * and nothing else can happen before it).  No effect in REALTIME mode. */
+void vclock_warp(VClock *c);
+
+VTimer *vclock_timer_new(VClock *c, VTimerFn fn, void *opaque);
+void vclock_timer_free(VTimer *t);
+/* Arms (or re-arms) the timer to fire once at absolute time expire_ns. */
+void vclock_timer_mod(VTimer *t, uint64_t expire_ns);
+void vclock_timer_del(VTimer *t);
+int vclock_timer_pending(const VTimer *t);
+uint64_t vclock_timer_expire(const VTimer *t); /* VCLOCK_NEVER if idle */
+
+/* Earliest pending expiry, or VCLOCK_NEVER. */
+uint64_t vclock_next_deadline(const VClock *c);
+/* Fires every timer whose expiry is <= now, earliest first. */
+void vclock_run_timers(VClock *c);
+
+/* ns for a count of ticks of a clock of freq_hz, and back (no overflow for
+ * any realistic run). */
+uint64_t vclock_ticks_to_ns(uint64_t ticks, uint64_t freq_hz);
+uint64_t vclock_ns_to_ticks(uint64_t ns, uint64_t freq_hz);
+#endif
