@@ -80,6 +80,25 @@ uint32_t cpu_get_cr(const CPUState *c, int n);
 void cpu_set_cr0_raw(CPUState *c, uint32_t v);
 int cpu_get_cpl(const CPUState *c);
 uint64_t cpu_icount(const CPUState *c);
+
+/* MMU and decoder counters, for the debugger and the benchmarks.  Fast-path
+ * TLB hits are counted per data access; instruction fetches count in the
+ * icache numbers. */
+typedef struct CPUStats {
+    uint64_t tlb_hits;      /* data accesses served by the fast path */
+    uint64_t tlb_misses;    /* translations that needed a page walk */
+    uint64_t tlb_flushes;   /* full or non-global flushes */
+    uint64_t tlb_invlpg;    /* single-page invalidations */
+    uint64_t icache_hits;   /* instructions executed from the cache */
+    uint64_t icache_misses; /* instructions decoded */
+    uint64_t icache_smc;    /* cached code pages invalidated by writes */
+} CPUStats;
+void cpu_get_stats(const CPUState *c, CPUStats *out);
+/* Describes the TLB entry for lin (for `info tlb`): returns 0 and fills
+ * *phys and *perm (1 read, 2 write, 4 execute validated) if the user
+ * (user=1) or supervisor set holds it, -1 otherwise. */
+int cpu_tlb_probe(const CPUState *c, uint32_t lin, int user, uint64_t *phys,
+                  unsigned *perm);
 /* Text of the last triple fault: "triple fault at CS:EIP ...: #GP(0008) ->
  * #DF -> #GP" (empty if none). */
 const char *cpu_fault_report(const CPUState *c);

@@ -151,6 +151,44 @@ enum {
 };
 #define CC_OP(kind, size) (((kind) << 3) | (size))
 
+/* ---- software TLB (access.c) --------------------------------------------------
+ * The shadow page table: a direct-mapped cache of linear page -> physical
+ * page and host pointer, one set for user (CPL 3) and one for supervisor
+ * accesses.  An entry records which kinds of access a page walk has
+ * validated (perm); the tag_* fields are the fast-path tags: equal to the
+ * linear page when that access may go straight to host memory, TLB_INVALID
+ * otherwise (MMIO, ROM writes, pages holding cached code for writes, or not
+ * validated).  The common access is one compare and an add. */
+#define TLB_BITS 10
+#define TLB_SIZE (1u << TLB_BITS)
+#define TLB_MASK (TLB_SIZE - 1)
+#define TLB_INVALID 1u /* never equal to a page-aligned address */
+#define TLBP_R 1u
+#define TLBP_W 2u
+#define TLBP_X 4u
+typedef struct TLBEntry {
+    uint32_t tag_r, tag_w, tag_x;
+    uint32_t lpage;  /* linear page described, or TLB_INVALID */
+    uint64_t ppage;  /* physical page (A20 applied) */
+    uint8_t *host_r; /* host copy of the page for reads, or NULL */
+    uint8_t *host_w; /* for writes (RAM), or NULL */
+    uint8_t perm;    /* TLBP_* validated by walks */
+    uint8_t global;  /* from a global mapping (CR4.PGE) */
+} TLBEntry;
+
+/* ---- decoded-instruction cache (decode.c) --------------------------------------
+ * Decoded instructions keyed by physical address and decode mode, valid
+ * while the physical page's SMC version (memory/mem.h) is unchanged.
+ * Instructions that cross a page boundary are not cached. */
+#define ICACHE_BITS 15
+#define ICACHE_SIZE (1u << ICACHE_BITS)
+typedef struct ICEntry {
+    uint32_t pa;   /* physical address of the first byte; 1 = empty */
+    uint32_t ver;  /* page version when decoded */
+    uint8_t mode;  /* code32 | model286 << 1 */
+    Insn insn;
+} ICEntry;
+
 /* ---- the CPU ---------------------------------------------------------------- */
 struct CPUState {
     /* hot: registers, EIP, lazy flags */
@@ -183,6 +221,7 @@ struct CPUState {
     uint64_t tsc;
     uint32_t sysenter_cs, sysenter_esp, sysenter_eip;
     uint64_t apic_base;
+    uint64_t efer;     /* IA32_EFER: NXE only */
     uint64_t mtrr[32]; /* stored, no effect */
 
     /* instruction bookkeeping */
@@ -210,6 +249,13 @@ struct CPUState {
 
     PhysMem *mem;
     CPUHost host;
+
+    /* MMU */
+    TLBEntry tlb[2][TLB_SIZE]; /* [0] supervisor, [1] user */
+    uint32_t tlb_cr0, tlb_cr4; /* paging bits the TLB was filled under */
+    int tlb_large;             /* an entry came from a 2/4 MiB page */
+    CPUStats stats;
+    ICEntry *icache;           /* ICACHE_SIZE entries */
 };
 
 /* ---- registers ----------------------------------------------------------------- */
@@ -286,45 +332,67 @@ void lin_write_slow(CPUState *c, uint32_t lin, uint32_t v, unsigned size,
 /* Checks a write would succeed (paging), so multi-part writes are atomic. */
 void lin_probe_write(CPUState *c, uint32_t lin, unsigned size);
 
-static inline uint32_t lin_read(CPUState *c, uint32_t lin, unsigned size)
+static inline uint32_t tlb_read(CPUState *c, int set, uint32_t lin,
+                                unsigned size, int acc)
 {
     if (likely(!c->slow_mem)) {
-        uint64_t pa = lin & c->fast->a20_mask;
-        uint8_t *p = phys_ram_fast(c->fast, pa, size);
-        if (likely(p != NULL))
-            return ld_le(p, size);
+        const TLBEntry *e = &c->tlb[set][(lin >> 12) & TLB_MASK];
+        uint32_t off = lin & 0xFFFu;
+        if (likely(e->tag_r == (lin & ~0xFFFu) && off <= 0x1000u - size)) {
+            c->stats.tlb_hits++;
+            return ld_le(e->host_r + off, size);
+        }
     }
-    return lin_read_slow(c, lin, size, ACC_R);
+    return lin_read_slow(c, lin, size, acc);
+}
+static inline void tlb_write(CPUState *c, int set, uint32_t lin, uint32_t v,
+                             unsigned size, int acc)
+{
+    if (likely(!c->slow_mem)) {
+        const TLBEntry *e = &c->tlb[set][(lin >> 12) & TLB_MASK];
+        uint32_t off = lin & 0xFFFu;
+        if (likely(e->tag_w == (lin & ~0xFFFu) && off <= 0x1000u - size)) {
+            c->stats.tlb_hits++;
+            st_le(e->host_w + off, v, size);
+            return;
+        }
+    }
+    lin_write_slow(c, lin, v, size, acc);
+}
+static inline uint32_t lin_read(CPUState *c, uint32_t lin, unsigned size)
+{
+    return tlb_read(c, c->cpl == 3, lin, size, ACC_R);
 }
 static inline void lin_write(CPUState *c, uint32_t lin, uint32_t v,
                              unsigned size)
 {
-    if (likely(!c->slow_mem)) {
-        uint64_t pa = lin & c->fast->a20_mask;
-        uint8_t *p = phys_ram_fast(c->fast, pa, size);
-        if (likely(p != NULL)) {
-            st_le(p, v, size);
-            return;
-        }
-    }
-    lin_write_slow(c, lin, v, size, ACC_W);
+    tlb_write(c, c->cpl == 3, lin, v, size, ACC_W);
 }
 /* System-structure accesses (descriptor tables, TSS): supervisor rights. */
 static inline uint32_t sys_read(CPUState *c, uint32_t lin, unsigned size)
 {
-    if (likely(!c->slow_mem))
-        return lin_read(c, lin, size);
-    return lin_read_slow(c, lin, size, ACC_R | ACC_SYS);
+    return tlb_read(c, 0, lin, size, ACC_R | ACC_SYS);
 }
 static inline void sys_write(CPUState *c, uint32_t lin, uint32_t v,
                              unsigned size)
 {
-    if (likely(!c->slow_mem)) {
-        lin_write(c, lin, v, size);
-        return;
-    }
-    lin_write_slow(c, lin, v, size, ACC_W | ACC_SYS);
+    tlb_write(c, 0, lin, v, size, ACC_W | ACC_SYS);
 }
+
+#define EFER_NXE_BIT (1u << 11)
+
+/* TLB maintenance (access.c). */
+void tlb_flush_all(CPUState *c);      /* incl. global entries */
+void tlb_flush_nonglobal(CPUState *c); /* MOV CR3, task switch */
+void tlb_flush_page(CPUState *c, uint32_t lin); /* INVLPG */
+/* Checks the paging bits of CR0/CR4 against those the TLB was filled under
+ * and flushes on a change (called from cpu_update_mode and CR4 writes). */
+void tlb_check_mode(CPUState *c);
+/* Translates the page of lin for an access of kind acc (raising #PF) and
+ * returns the TLB entry. */
+TLBEntry *tlb_lookup(CPUState *c, uint32_t lin, int acc);
+/* A page now holds cached code: stop fast-path writes to it. */
+void tlb_code_page(CPUState *c, uint64_t ppage);
 
 NORETURN void seg_fault(CPUState *c, int s);
 /* Segment check: returns the linear address of [off, off+size). */
@@ -461,6 +529,9 @@ void dr_check_data(CPUState *c, uint32_t lin, unsigned size, int write);
 /* Decodes at CS:EIP into *i.  Raises #GP/#PF on fetch faults, #UD on
  * invalid opcodes. */
 void decode_insn(CPUState *c, Insn *i);
+/* The instruction at CS:EIP through the decoded-instruction cache. */
+Insn *fetch_insn(CPUState *c, Insn *scratch);
+void icache_flush(CPUState *c);
 /* Fills in the decoded fields from a byte buffer; returns the length, 0 for
  * #UD, -1 for >15 bytes, -2 for more bytes needed. */
 int decode_buf(const uint8_t *b, int n, int code32, Insn *i);

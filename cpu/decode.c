@@ -320,16 +320,17 @@ void decode_insn(CPUState *c, Insn *i)
         avail = 15;
     if (!c->code32 && avail > 0x10000 - (eip & 0xFFFF))
         avail = 0x10000 - (eip & 0xFFFF);
-    /* Fast path: paging off and the whole window is plain RAM. */
-    if (!(c->cr0 & CR0_PG) && !(c->dr[7] & 0xFF)) {
+    /* Fast path: the page is in the TLB for execution and in host memory:
+     * decode in place as far as the page goes. */
+    {
         uint32_t lin = cs->base + eip;
-        uint64_t pa = lin & c->fast->a20_mask;
-        if (((lin + avail - 1) & c->fast->a20_mask) == pa + avail - 1) {
-            const uint8_t *p = phys_ram_fast(c->fast, pa, avail);
-            if (p) {
-                r = decode_buf(p, (int)avail, c->code32, i);
+        uint32_t off = lin & 0xFFFu, in_page = 0x1000 - off;
+        const TLBEntry *e = &c->tlb[c->cpl == 3][(lin >> 12) & TLB_MASK];
+        if (e->tag_x == (lin & ~0xFFFu)) {
+            uint32_t k = avail < in_page ? avail : in_page;
+            r = decode_buf(e->host_r + off, (int)k, c->code32, i);
+            if (r != -2 || k == avail)
                 goto done;
-            }
         }
     }
     /* First chunk: up to the end of the 4 KiB page. */
@@ -365,4 +366,62 @@ done:
     } else if (i->lock && !lock_ok(i)) {
         EXC_UD(c);
     }
+}
+
+/* ---- decoded-instruction cache ---------------------------------------------- */
+void icache_flush(CPUState *c)
+{
+    for (unsigned k = 0; k < ICACHE_SIZE; k++)
+        c->icache[k].pa = 1;
+}
+
+static inline unsigned ic_hash(uint32_t pa)
+{
+    return (pa * 0x9E3779B1u) >> (32 - ICACHE_BITS);
+}
+
+/* The instruction at CS:EIP, from the cache when its page is unchanged
+ * since it was decoded, else decoded (and cached when it lies within one
+ * trackable page).  *scratch holds instructions that are not cached. */
+Insn *fetch_insn(CPUState *c, Insn *scratch)
+{
+    const SegCache *cs = &c->seg[S_CS];
+    uint32_t eip = c->eip;
+    uint32_t lin = cs->base + eip;
+    const TLBEntry *e = &c->tlb[c->cpl == 3][(lin >> 12) & TLB_MASK];
+    uint64_t pa;
+    ICEntry *ic;
+    uint8_t mode;
+
+    if (unlikely(e->tag_x != (lin & ~0xFFFu))) {
+        decode_insn(c, scratch);
+        return scratch;
+    }
+    pa = e->ppage | (lin & 0xFFFu);
+    if (unlikely(pa >= c->fast->code_limit)) {
+        decode_insn(c, scratch);
+        return scratch;
+    }
+    ic = &c->icache[ic_hash((uint32_t)pa)];
+    mode = (uint8_t)(c->code32 | (c->model286 << 1));
+    if (likely(ic->pa == (uint32_t)pa && ic->mode == mode &&
+               ic->ver == c->fast->code_ver[pa >> 12])) {
+        uint32_t last = eip + ic->insn.len - 1;
+        if (likely(eip >= cs->lo && last <= cs->hi && last >= eip &&
+                   (c->code32 || last <= 0xFFFF))) {
+            c->stats.icache_hits++;
+            return &ic->insn;
+        }
+    }
+    decode_insn(c, scratch); /* may fault: nothing is cached then */
+    c->stats.icache_misses++;
+    if ((lin & 0xFFFu) + scratch->len > 0x1000)
+        return scratch;
+    if (phys_code_mark(c->mem, pa, scratch->len))
+        tlb_code_page(c, pa & ~0xFFFull);
+    ic->pa = (uint32_t)pa;
+    ic->mode = mode;
+    ic->ver = c->fast->code_ver[pa >> 12];
+    ic->insn = *scratch;
+    return &ic->insn;
 }

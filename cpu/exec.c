@@ -82,6 +82,13 @@ void cpu_raise_noerr(CPUState *c, int vec)
 }
 
 /* ---- construction and reset -------------------------------------------------- */
+/* The physical memory map changed (A20, ROM/MMIO regions, PAM): cached
+ * translations may point at the wrong thing. */
+static void map_changed(void *opaque)
+{
+    tlb_flush_all((CPUState *)opaque);
+}
+
 CPUState *cpu_new(PhysMem *mem, const CPUHost *host)
 {
     CPUState *c = calloc(1, sizeof *c);
@@ -89,14 +96,27 @@ CPUState *cpu_new(PhysMem *mem, const CPUHost *host)
         return NULL;
     c->mem = mem;
     c->fast = phys_fast(mem);
+    c->icache = malloc(sizeof(ICEntry) * ICACHE_SIZE);
+    if (!c->icache) {
+        free(c);
+        return NULL;
+    }
+    icache_flush(c);
     if (host)
         c->host = *host;
+    tlb_flush_all(c);
+    c->stats.tlb_flushes = 0;
+    phys_set_map_listener(mem, map_changed, c);
     cpu_reset(c);
     return c;
 }
 
 void cpu_free(CPUState *c)
 {
+    if (!c)
+        return;
+    phys_set_map_listener(c->mem, NULL, NULL);
+    free(c->icache);
     free(c);
 }
 
@@ -124,6 +144,7 @@ void cpu_reset(CPUState *c)
     c->tsc = 0;
     c->sysenter_cs = c->sysenter_esp = c->sysenter_eip = 0;
     c->apic_base = 0xFEE00900ull;
+    c->efer = 0;
     c->halted = 0;
     c->inhibit_irq = 0;
     c->nmi_pending = c->nmi_blocked = 0;
@@ -148,7 +169,8 @@ void cpu_update_mode(CPUState *c)
         c->cpl = 3;
     c->ac_on = (c->cr0 & CR0_AM) && (c->eflags & F_AC) && c->cpl == 3;
     /* Anything that needs a per-access check takes the slow path. */
-    c->slow_mem = (c->cr0 & CR0_PG) != 0 || (c->dr[7] & 0xFF) != 0 || c->ac_on;
+    c->slow_mem = (c->dr[7] & 0xFF) != 0 || c->ac_on;
+    tlb_check_mode(c);
 }
 
 /* ---- debug registers: instruction breakpoints ------------------------------ */
@@ -196,7 +218,7 @@ static int service_events(CPUState *c)
 
 static void exec_one(CPUState *c)
 {
-    Insn insn;
+    Insn insn, *ip;
     uint32_t tf = c->eflags & F_TF;
 
     c->prev_eip = c->eip;
@@ -211,14 +233,14 @@ static void exec_one(CPUState *c)
     /* RF suppresses instruction breakpoints for one instruction only; an
      * IRET below may set it again for the next one (SDM Vol. 3 §17.3.1.1). */
     c->eflags &= ~F_RF;
-    decode_insn(c, &insn);
-    c->eip += insn.len;
+    ip = fetch_insn(c, &insn);
+    c->eip += ip->len;
     if (!c->code32)
         c->eip &= 0xFFFF;
     c->inhibit_irq = 0;
     c->tf_trap = tf != 0;
     c->dr6_pending = 0;
-    insn.fn(c, &insn);
+    ip->fn(c, ip);
     c->icount++;
     if (unlikely(c->tf_trap || c->dr6_pending)) {
         uint32_t dr6 = c->dr6_pending;

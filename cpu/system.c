@@ -291,7 +291,8 @@ HANDLER(op_grp7)
             EXC_UD(c);
         if ((c->cr0 & CR0_PE) && (c->cpl != 0 || (c->eflags & F_VM)))
             EXC_GP(c, 0);
-        return; /* no TLB yet: nothing cached to drop */
+        tlb_flush_page(c, c->seg[i->seg].base + insn_ea(c, i));
+        return;
     }
     EXC_UD(c);
 }
@@ -384,11 +385,13 @@ void cpu_set_cr4(CPUState *c, uint32_t v)
     if (v & ~CR4_VALID)
         EXC_GP(c, 0);
     c->cr4 = v;
+    tlb_check_mode(c);
 }
 
 void cpu_set_cr3(CPUState *c, uint32_t v)
 {
     c->cr3 = v;
+    tlb_flush_nonglobal(c);
 }
 
 static void cr_dr_priv(CPUState *c)
@@ -483,6 +486,7 @@ static int msr_read(CPUState *c, uint32_t n, uint64_t *v)
     case 0x175: *v = c->sysenter_esp; return 1;
     case 0x176: *v = c->sysenter_eip; return 1;
     case 0x8B: *v = 0; return 1; /* microcode signature */
+    case 0xC0000080: *v = c->efer; return 1;
     }
     return 0;
 }
@@ -496,6 +500,12 @@ static int msr_write(CPUState *c, uint32_t n, uint64_t v)
     case 0x175: c->sysenter_esp = (uint32_t)v; return 1;
     case 0x176: c->sysenter_eip = (uint32_t)v; return 1;
     case 0x8B: return 1;
+    case 0xC0000080: /* EFER: only NXE (no SYSCALL, no long mode yet) */
+        if (v & ~(uint64_t)EFER_NXE_BIT)
+            return 0;
+        c->efer = v;
+        tlb_flush_all(c); /* NX changes what a walk grants */
+        return 1;
     }
     return 0;
 }
@@ -542,6 +552,16 @@ HANDLER(op_rdpmc)
 HANDLER(op_cpuid)
 {
     uint32_t leaf = c->regs[R_EAX];
+    if (leaf == 0x80000000u) {
+        c->regs[R_EAX] = 0x80000001u; /* highest extended leaf */
+        c->regs[R_EBX] = c->regs[R_ECX] = c->regs[R_EDX] = 0;
+        return;
+    }
+    if (leaf == 0x80000001u) {
+        c->regs[R_EAX] = c->regs[R_EBX] = c->regs[R_ECX] = 0;
+        c->regs[R_EDX] = 1u << 20; /* NX (EFER.NXE with PAE paging) */
+        return;
+    }
     if (leaf > 2)
         leaf = 2; /* beyond the maximum: the highest basic leaf (Intel) */
     switch (leaf) {

@@ -21,7 +21,31 @@ struct PhysMem {
     Region reg[MAX_REGIONS];
     int nreg;
     uint8_t pam[16]; /* 0xC0000-0xFFFFF in 16 KiB granules: PHYS_PAM_* */
+    void (*listener)(void *);
+    void *listener_opaque;
+    /* SMC tracking, one entry per 4 KiB page below fast.code_limit */
+    uint32_t *code_ver;
+    uint64_t *code_mask; /* bit n: chunk [n*64, n*64+64) holds code */
 };
+
+static void code_write_range(PhysMem *pm, uint64_t pa, size_t len);
+
+static void map_changed(PhysMem *pm)
+{
+    if (pm->listener)
+        pm->listener(pm->listener_opaque);
+}
+
+/* The contents behind [base, base+size) changed identity (ROM mapped or
+ * unmapped, PAM switched): cached code there is stale. */
+static void code_invalidate_range(PhysMem *pm, uint64_t base, uint64_t size)
+{
+    for (uint64_t a = base & ~0xFFFull; a < base + size &&
+                                        a < pm->fast.code_limit; a += 0x1000) {
+        pm->code_ver[a >> 12]++;
+        pm->code_mask[a >> 12] = 0;
+    }
+}
 
 #define PAM_BASE 0xC0000u
 #define PAM_END 0x100000u
@@ -50,6 +74,20 @@ PhysMem *phys_new(uint64_t ram_size, int layout)
     }
     pm->ram_size = ram_size;
     pm->layout = layout;
+    pm->fast.code_limit = ram_size & ~0xFFFull; /* RAM-backed pages */
+    {
+        size_t np = (size_t)(pm->fast.code_limit >> 12);
+        pm->code_ver = calloc(np ? np : 1, sizeof(uint32_t));
+        pm->code_mask = calloc(np ? np : 1, sizeof(uint64_t));
+        pm->fast.code_ver = pm->code_ver;
+        if (!pm->code_ver || !pm->code_mask) {
+            free(pm->code_ver);
+            free(pm->code_mask);
+            free(pm->fast.ram);
+            free(pm);
+            return NULL;
+        }
+    }
     pm->fast.a20_mask = 0xFFFFFFFFu;
     if (layout == PHYS_LAYOUT_FLAT || ram_size <= 0xA0000) {
         pm->fast.lo_end = layout == PHYS_LAYOUT_FLAT ? ram_size
@@ -73,6 +111,8 @@ void phys_free(PhysMem *pm)
         return;
     for (i = 0; i < pm->nreg; i++)
         free(pm->reg[i].rom);
+    free(pm->code_ver);
+    free(pm->code_mask);
     free(pm->fast.ram);
     free(pm);
 }
@@ -103,6 +143,8 @@ int phys_add_rom(PhysMem *pm, uint64_t base, const uint8_t *data, size_t size)
     r->wr = NULL;
     r->opaque = NULL;
     pm->nreg++;
+    code_invalidate_range(pm, base, size);
+    map_changed(pm);
     return 0;
 }
 
@@ -119,6 +161,8 @@ int phys_add_mmio(PhysMem *pm, uint64_t base, uint64_t size, MmioReadFn rd,
     r->rd = rd;
     r->wr = wr;
     r->opaque = opaque;
+    code_invalidate_range(pm, base, size);
+    map_changed(pm);
     return 0;
 }
 
@@ -154,6 +198,8 @@ static void write_byte(PhysMem *pm, uint64_t a, uint8_t v)
 {
     Region *r;
     if (is_ram(pm, a) || (pam_flags(pm, a) & PHYS_PAM_WE)) {
+        if (a < pm->fast.code_limit && pm->code_mask[a >> 12])
+            phys_code_write(pm, a, 1);
         pm->fast.ram[a] = v;
         return;
     }
@@ -187,6 +233,7 @@ void phys_write(PhysMem *pm, uint64_t addr, uint64_t val, unsigned size)
     if (addr + size <= pm->fast.lo_end ||
         (addr >= pm->fast.hi_start && addr + size <= pm->fast.hi_end)) {
         uint8_t *p = pm->fast.ram + addr;
+        code_write_range(pm, addr, size);
         if (size == 8)
             stq_le(p, val);
         else
@@ -217,10 +264,13 @@ int phys_del_region(PhysMem *pm, uint64_t base)
     for (int i = 0; i < pm->nreg; i++) {
         if (pm->reg[i].base != base)
             continue;
+        uint64_t size = pm->reg[i].size;
         free(pm->reg[i].rom);
         memmove(&pm->reg[i], &pm->reg[i + 1],
                 (size_t)(pm->nreg - i - 1) * sizeof(Region));
         pm->nreg--;
+        code_invalidate_range(pm, base, size);
+        map_changed(pm);
         return 0;
     }
     return -1;
@@ -232,6 +282,93 @@ void phys_set_pam(PhysMem *pm, uint64_t base, uint64_t size, int flags)
         if (a >= PAM_BASE && a < PAM_END)
             pm->pam[(a - PAM_BASE) >> 14] =
                 (uint8_t)(flags & (PHYS_PAM_RE | PHYS_PAM_WE));
+    code_invalidate_range(pm, base, size);
+    map_changed(pm);
+}
+
+void phys_set_map_listener(PhysMem *pm, void (*fn)(void *), void *opaque)
+{
+    pm->listener = fn;
+    pm->listener_opaque = opaque;
+}
+
+void phys_page_map(PhysMem *pm, uint64_t ppage, uint8_t **rd, uint8_t **wr)
+{
+    *rd = *wr = NULL;
+    if (ppage + 0x1000 <= pm->fast.lo_end ||
+        (ppage >= pm->fast.hi_start && ppage + 0x1000 <= pm->fast.hi_end)) {
+        *rd = *wr = pm->fast.ram + ppage;
+        return;
+    }
+    int pf = pam_flags(pm, ppage);
+    if (pf) {
+        if (pf & PHYS_PAM_RE)
+            *rd = pm->fast.ram + ppage;
+        if (pf & PHYS_PAM_WE)
+            *wr = pm->fast.ram + ppage;
+        if (pf == (PHYS_PAM_RE | PHYS_PAM_WE))
+            return;
+    }
+    if (!*rd) {
+        Region *r = find(pm, ppage);
+        if (r && r->rom && ppage + 0x1000 <= r->base + r->size)
+            *rd = r->rom + (ppage - r->base);
+    }
+}
+
+uint32_t phys_code_version(const PhysMem *pm, uint64_t pa)
+{
+    return pa < pm->fast.code_limit ? pm->code_ver[pa >> 12] : 0;
+}
+
+int phys_code_page(const PhysMem *pm, uint64_t pa)
+{
+    return pa < pm->fast.code_limit && pm->code_mask[pa >> 12] != 0;
+}
+
+static uint64_t chunk_bits(uint64_t pa, unsigned len)
+{
+    unsigned first = (unsigned)(pa & 0xFFF) >> 6;
+    unsigned last = (unsigned)((pa & 0xFFF) + (len ? len - 1 : 0)) >> 6;
+    if (last > 63)
+        last = 63;
+    uint64_t hi = last == 63 ? ~0ull : ((1ull << (last + 1)) - 1);
+    return hi & ~((1ull << first) - 1);
+}
+
+int phys_code_mark(PhysMem *pm, uint64_t pa, unsigned len)
+{
+    if (pa >= pm->fast.code_limit)
+        return 0;
+    uint64_t *m = &pm->code_mask[pa >> 12];
+    int was_empty = *m == 0;
+    *m |= chunk_bits(pa, len);
+    return was_empty;
+}
+
+void phys_code_write(PhysMem *pm, uint64_t pa, unsigned len)
+{
+    if (pa >= pm->fast.code_limit)
+        return;
+    uint64_t *m = &pm->code_mask[pa >> 12];
+    if (*m & chunk_bits(pa, len)) {
+        *m = 0;
+        pm->code_ver[pa >> 12]++;
+    }
+}
+
+/* SMC check for a write of len bytes at pa that may cross pages. */
+static void code_write_range(PhysMem *pm, uint64_t pa, size_t len)
+{
+    while (len) {
+        size_t n = 0x1000 - (size_t)(pa & 0xFFF);
+        if (n > len)
+            n = len;
+        if (pa < pm->fast.code_limit && pm->code_mask[pa >> 12])
+            phys_code_write(pm, pa, (unsigned)n);
+        pa += n;
+        len -= n;
+    }
 }
 
 void phys_dma_read(PhysMem *pm, uint64_t addr, void *buf, size_t len)
@@ -252,6 +389,7 @@ void phys_dma_write(PhysMem *pm, uint64_t addr, const void *buf, size_t len)
     const uint8_t *b = buf;
     uint8_t *p = addr + len <= 0x100000000ull ? phys_ram_ptr(pm, addr, len)
                                               : NULL;
+    code_write_range(pm, addr, len);
     if (p) {
         memcpy(p, buf, len);
         return;
@@ -262,7 +400,11 @@ void phys_dma_write(PhysMem *pm, uint64_t addr, const void *buf, size_t len)
 
 void phys_set_a20(PhysMem *pm, int enabled)
 {
-    pm->fast.a20_mask = enabled ? 0xFFFFFFFFu : 0xFFEFFFFFu;
+    uint32_t m = enabled ? 0xFFFFFFFFu : 0xFFEFFFFFu;
+    if (m != pm->fast.a20_mask) {
+        pm->fast.a20_mask = m;
+        map_changed(pm);
+    }
 }
 int phys_get_a20(const PhysMem *pm) { return pm->fast.a20_mask == 0xFFFFFFFFu; }
 uint64_t phys_ram_size(const PhysMem *pm) { return pm->ram_size; }

@@ -62,6 +62,38 @@ void phys_dma_write(PhysMem *pm, uint64_t addr, const void *buf, size_t len);
 #define PHYS_PAM_WE 2
 void phys_set_pam(PhysMem *pm, uint64_t base, uint64_t size, int flags);
 
+/* ---- for the CPU's TLB and decoded-instruction cache ----
+ *
+ * phys_page_map: host pointers for the whole 4 KiB page at ppage (page
+ * aligned): *rd for reads (RAM, PAM-shadowed RAM or ROM), *wr for writes
+ * (RAM only); NULL where accesses must go through phys_read/phys_write
+ * (MMIO, unbacked, ROM writes, a page only partly covered). */
+void phys_page_map(PhysMem *pm, uint64_t ppage, uint8_t **rd, uint8_t **wr);
+
+/* The map listener is called after anything that changes what a physical
+ * address refers to (regions added/removed, PAM, A20): the CPU flushes its
+ * TLB.  One listener (the CPU). */
+void phys_set_map_listener(PhysMem *pm, void (*fn)(void *), void *opaque);
+
+/* Self-modifying-code tracking.  Pages below code_limit (the RAM/ROM area
+ * under 4 GiB that has a RAM backing) carry a version number and a bitmap
+ * of the 64-byte chunks holding decoded instructions.  A decoded
+ * instruction is valid while its page's version is unchanged; any write
+ * into a marked chunk (CPU, DMA, debugger) bumps the version.  The CPU
+ * calls phys_code_mark() when it caches instructions and
+ * phys_code_write() on writes to pages that hold code; phys_dma_write()
+ * and phys_write() do it themselves. */
+static inline int phys_code_trackable(const PhysMem *pm, uint64_t pa);
+uint32_t phys_code_version(const PhysMem *pm, uint64_t pa);
+/* Marks [pa, pa+len) (within one page) as holding cached code.  Returns 1
+ * if the page held no code before (the CPU then stops fast-path writes to
+ * it). */
+int phys_code_mark(PhysMem *pm, uint64_t pa, unsigned len);
+/* Nonzero if the page holding pa has cached code. */
+int phys_code_page(const PhysMem *pm, uint64_t pa);
+/* A write of len bytes at pa (within one page) happened or is about to. */
+void phys_code_write(PhysMem *pm, uint64_t pa, unsigned len);
+
 void phys_set_a20(PhysMem *pm, int enabled);
 int phys_get_a20(const PhysMem *pm);
 uint64_t phys_ram_size(const PhysMem *pm);
@@ -74,8 +106,15 @@ struct PhysMemFast {
     uint64_t hi_start; /* and [hi_start, hi_end) */
     uint64_t hi_end;
     uint32_t a20_mask; /* 0xFFFFFFFF or 0xFFEFFFFF */
+    uint64_t code_limit; /* pages below this are tracked for SMC */
+    const uint32_t *code_ver; /* per-page SMC versions (see above) */
 };
 const struct PhysMemFast *phys_fast(const PhysMem *pm);
+
+static inline int phys_code_trackable(const PhysMem *pm, uint64_t pa)
+{
+    return pa < phys_fast(pm)->code_limit;
+}
 
 /* Returns a host pointer if [addr, addr+size) is plain RAM, else NULL. */
 static inline uint8_t *phys_ram_fast(const struct PhysMemFast *f, uint64_t addr,

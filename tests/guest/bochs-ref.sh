@@ -4,6 +4,8 @@
 # access) and prints what the guest wrote to port E9.
 #
 # Usage: bochs-ref.sh NAME.bin     (needs the Debian "bochs" package)
+# BOCHS_CPU selects the CPU model (default pentium; e.g. p3_katmai for
+# PGE, core2_penryn_t9600 for PAE with NX).
 # Bochs has no isa-debug-exit; lib.inc's exit also writes "Shutdown" to
 # port 8900, which ends the simulation.  A triple fault ends it as well
 # (reset_on_triple_fault=0).  Developer tool: not run by `make check`.
@@ -18,7 +20,7 @@ romimage: file=$bin
 vgaromimage: file=$tmp/vga.bin
 display_library: rfb, options="timeout=0"
 port_e9_hack: enabled=1
-cpu: model=pentium, reset_on_triple_fault=0
+cpu: model=${BOCHS_CPU:-pentium}, reset_on_triple_fault=0
 log: $tmp/bochs.log
 panic: action=fatal
 error: action=report
