@@ -180,12 +180,9 @@ static void set_irq(PIT *p, int level)
     }
 }
 
-/* Re-derives channel 0's output line and its next event. */
-static void update_ch0(PIT *p, uint64_t now)
+static void arm_ch0(PIT *p, uint64_t now)
 {
     PITChan *c = &p->ch[0];
-    chan_sync(c, now);
-    set_irq(p, chan_out(c, now));
     if (!p->timer)
         return;
     uint64_t e = p->irq0.fn ? chan_next_rise(c, now) : VCLOCK_NEVER;
@@ -193,6 +190,15 @@ static void update_ch0(PIT *p, uint64_t now)
         vclock_timer_del(p->timer);
     else
         vclock_timer_mod(p->timer, tick_to_ns(e));
+}
+
+/* Re-derives channel 0's output line and its next event. */
+static void update_ch0(PIT *p, uint64_t now)
+{
+    PITChan *c = &p->ch[0];
+    chan_sync(c, now);
+    set_irq(p, chan_out(c, now));
+    arm_ch0(p, now);
 }
 
 static void pit_timer_cb(void *opaque)
@@ -536,7 +542,9 @@ void pit_save(const PIT *p, SnapWriter *w)
     uint64_t now = vclock_ns_to_ticks(vclock_now(p->clk), PIT_FREQ_HZ);
     snap_begin(w, "PIT ", 1);
     for (int i = 0; i < 3; i++) {
-        const PITChan *c = &p->ch[i];
+        PITChan cc = p->ch[i];
+        const PITChan *c = &cc;
+        chan_sync(&cc, now); /* a due reload is saved as done */
         const uint8_t f[] = {c->mode_raw, c->rw, c->bcd, c->wstate,
                              c->rstate, c->wlsb, c->latch_n,
                              c->status_latched, c->status, c->gate,
@@ -609,6 +617,7 @@ int pit_load(PIT *p, SnapReader *r)
     p->port61 = p61;
     p->irq_level = -1;
     set_irq(p, lvl);
-    update_ch0(p, now);
+    chan_sync(&p->ch[0], now);
+    arm_ch0(p, now);
     return 0;
 }
