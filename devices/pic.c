@@ -147,6 +147,14 @@ int pic_ack(PIC *p)
 
 int pic_intr_level(const PIC *p) { return p->out_level; }
 
+int pic_can_interrupt(const PIC *p)
+{
+    uint8_t m = (uint8_t)~p->c[0].imr, sl = (uint8_t)~p->c[1].imr;
+    if (p->out_level)
+        return 1;
+    return (m & ~4u) != 0 || ((m & 4u) && sl);
+}
+
 /* ------------------------------------------------------------ registers */
 
 static void chip_init_reset(PICChip *c)

@@ -55,6 +55,10 @@ void pic_set_irq(void *pic, int n, int level);
 int pic_ack(PIC *p);
 /* Current level of the INT output. */
 int pic_intr_level(const PIC *p);
+/* Whether an input could still reach the INT output without the CPU
+ * reprogramming the PIC: some master input other than IR2 is unmasked, or
+ * IR2 and some slave input are. */
+int pic_can_interrupt(const PIC *p);
 
 void pic_save(const PIC *p, SnapWriter *w);
 int pic_load(PIC *p, SnapReader *r);
