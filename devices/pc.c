@@ -102,6 +102,8 @@ static void board_set_irq(PC *pc, int line, int level)
 {
     if (line < 0 || line > 15)
         return;
+    if (line == 2) /* the ISA bus's IRQ2 pin is wired to IRQ9 on the AT */
+        line = 9;
     if (level)
         pc->irq_levels |= (uint16_t)(1u << line);
     else

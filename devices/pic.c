@@ -126,7 +126,7 @@ int pic_ack(PIC *p)
         vec = m->base + 7; /* spurious IRQ 7: nothing in service */
     } else {
         chip_ack(m, irq);
-        if (irq == 2) {
+        if (irq == 2 && !m->single) {
             int sirq = chip_pending(s, 0);
             if (sirq < 0) {
                 vec = s->base + 7; /* spurious IRQ 15 */

@@ -324,6 +324,17 @@ static void test_poll_rotate(void)
     out(0xA0, 0x20);
     ok(intr && pic_ack(pic) == 0x76, "IRQ14 after slave EOIs (IR2 still ISR)");
     eoi_all();
+
+    /* Single mode (no ICW3): IR2 is an ordinary input of the master. */
+    init_pics(0x01, 0x01);
+    out(0x20, 0x13);
+    out(0x21, 0x20);
+    out(0x21, 0x01);
+    out(0x21, 0x00);
+    pulse(12);
+    ok(pic_ack(pic) == 0x22 && isr(0xA0) == 0,
+       "single mode: the slave's INT is plain IR2 (vector base + 2)");
+    out(0x20, 0x20);
 }
 
 static void test_snapshot(void)
