@@ -479,6 +479,64 @@ static uint32_t rnd(void)
     return rng >> 8;
 }
 
+/* Channel 0 against a counter stepped one clock at a time, for modes 0, 2,
+ * 3 (even counts) and 4: count, OUT and IRQ0 rising edges after every
+ * tick. */
+static void test_stepped_reference(void)
+{
+    static const int modes[] = {0, 2, 3, 4};
+    int bad = 0, checked = 0;
+    for (int iter = 0; iter < 48; iter++) {
+        int mode = modes[iter % 4];
+        uint32_t n = 2 + rnd() % 300;
+        if (mode == 3)
+            n &= ~1u;
+        out(0x43, (uint8_t)(0x30 | (mode << 1)));
+        uint64_t t0 = sync_tick();
+        load16(0, (uint16_t)n);
+        nedges = 0;
+        uint32_t v = n;
+        int o = mode != 0, edges = 0;
+        for (uint32_t k = 1; k <= 3 * n + 5; k++) {
+            int prev = o;
+            switch (mode) {
+            case 0:
+                v = (v - 1) & 0xFFFF;
+                if (v == 0)
+                    o = 1;
+                break;
+            case 2:
+                v = v == 1 ? n : v - 1;
+                o = v != 1;
+                break;
+            case 3:
+                v -= 2;
+                if (v == 0) {
+                    v = n;
+                    o = !o;
+                }
+                break;
+            default:
+                v = (v - 1) & 0xFFFF;
+                o = v != 0;
+                break;
+            }
+            if (o && !prev)
+                edges++;
+            goto_tick(t0 + k);
+            checked++;
+            if (latch16(0) != v || out_pin(0) != o || nedges != edges) {
+                if (bad++ < 5)
+                    printf("# mode %d n %u tick %u: count %u/%u out %d/%d "
+                           "edges %d/%d\n", mode, n, k, latch16(0), v,
+                           out_pin(0), o, nedges, edges);
+            }
+        }
+    }
+    printf("# %d tick states compared\n", checked);
+    ok(!bad, "modes 0, 2, 3, 4 match a clock-by-clock reference counter");
+}
+
 static void test_fuzz(void)
 {
     static const uint16_t ports[] = {0x40, 0x41, 0x42, 0x43, 0x61};
@@ -548,6 +606,7 @@ int main(void)
     test_gate_modes();
     test_latch_readback_bcd();
     test_snapshot();
+    test_stepped_reference();
     test_fuzz();
     pit_free(pit);
     vclock_free(clk);
