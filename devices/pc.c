@@ -1,23 +1,35 @@
 /* The PC board: memory map, port map, IRQ wiring and the run loop.
  *
  * Port map (only this file knows it):
+ *   0x0020-0x0021 master 8259 PIC (INT -> CPU INTR)
+ *   0x0040-0x0043 8254 PIT (channel 0 OUT -> IRQ0)
+ *   0x0061        system control port B (PIT channel 2 gate, speaker)
  *   0x0080        POST code (always present)
  *   0x0092        system control port A: fast A20, fast reset
+ *   0x00A0-0x00A1 slave 8259 PIC (INT -> master IR2)
  *   0x00E9        debug console (when configured)
  *   0x03F8 IRQ4   COM1      0x02F8 IRQ3  COM2
  *   0x03E8 IRQ4   COM3      0x02E8 IRQ3  COM4
+ *   0x04D0-0x04D1 ELCR (PIIX edge/level control of the PIC inputs)
  *   iobase        isa-debug-exit (when configured; QEMU default 0x501)
  *
  * Memory map: RAM from 0 (with the PC hole at 0xA0000-0xFFFFF), the BIOS
  * ROM ending at 4 GiB and its last 128 KiB (or all of a smaller image)
  * ending at 1 MiB, as on QEMU's pc machine.
  *
- * There is no interrupt controller yet: IRQ lines are recorded in
- * irq_levels but reach nothing, and the CPU's INTR input stays low.  A CPU
- * halted with IF=1 can therefore never wake; after HALT_GIVE_UP_MS of wall
- * time in that state the run ends as if interrupts were disabled.  Once the
- * board has a device that can interrupt the CPU, has_intr_source() becomes
- * true and the board waits for it instead. */
+ * ISA IRQ lines go through board_set_irq() into the PIC pair; the PIC's
+ * output is the CPU's INTR and its INTA cycle answers CPUHost.intr_ack.
+ *
+ * Time: one VClock (devices/vclock.h), host time by default or
+ * instructions << shift ns with -icount.  The CPU runs in slices that end
+ * at the next timer deadline (exactly, in icount mode; at most
+ * RT_SLICE_INSNS in realtime mode); timers fire between slices, and a
+ * device that arms an earlier timer from an I/O access in mid-slice ends
+ * the slice through the clock's kick hook.  HLT with IF=1 skips to the next
+ * deadline (icount: vclock_warp, deterministic) or sleeps until it
+ * (realtime, through the front end's idle hook).  If every PIC input is
+ * masked nothing can wake the CPU; after HALT_GIVE_UP_MS of wall time in
+ * that state the run ends as if interrupts were disabled. */
 #include "devices/pc.h"
 
 #include <stdio.h>
@@ -28,11 +40,15 @@
 #include "cpu/cpu.h"
 #include "devices/bus.h"
 #include "devices/debugport.h"
+#include "devices/pic.h"
+#include "devices/pit.h"
 #include "devices/port92.h"
 #include "devices/serial.h"
+#include "devices/vclock.h"
 #include "memory/mem.h"
 
-#define SLICE_INSNS 100000
+#define SLICE_INSNS 100000   /* longest slice (host polling interval) */
+#define RT_SLICE_INSNS 20000 /* realtime mode: timer latency bound */
 #define IDLE_WAIT_MS 10
 #define HALT_GIVE_UP_MS 1000
 
@@ -56,6 +72,10 @@ struct PC {
     PostCode *postcode;
     DebugExit *debugexit;
     Port92 *port92;
+    VClock *clk;
+    PIC *pic;
+    PIT *pit;
+    int in_slice; /* inside cpu_run(): a kick ends the slice */
     PCSerialPort serial[PC_MAX_SERIAL];
     uint16_t irq_levels; /* bit n: ISA IRQ line n asserted */
     int exit_requested, exit_status;
@@ -80,11 +100,42 @@ static void board_log(PC *pc, const char *line)
 
 static void board_set_irq(PC *pc, int line, int level)
 {
+    if (line < 0 || line > 15)
+        return;
+    if (line == 2) /* the ISA bus's IRQ2 pin is wired to IRQ9 on the AT */
+        line = 9;
     if (level)
         pc->irq_levels |= (uint16_t)(1u << line);
     else
         pc->irq_levels &= (uint16_t)~(1u << line);
-    /* No 8259 yet: the line is recorded and goes no further. */
+    if (pc->pic)
+        pic_set_irq(pc->pic, line, level);
+}
+
+/* IRQLine target for devices given an IRQLine (n = ISA IRQ number). */
+static void board_irq_line(void *opaque, int n, int level)
+{
+    board_set_irq(opaque, n, level);
+}
+
+static void pic_intr_cb(void *opaque, int n, int level)
+{
+    (void)n;
+    PC *pc = opaque;
+    cpu_set_intr(pc->cpu, level);
+}
+
+static void clock_kick(void *opaque)
+{
+    PC *pc = opaque;
+    if (pc->in_slice)
+        cpu_request_stop(pc->cpu);
+}
+
+static uint64_t clock_icount(void *opaque)
+{
+    PC *pc = opaque;
+    return cpu_icount(pc->cpu);
 }
 
 static void serial_irq_cb(void *opaque, int level)
@@ -137,10 +188,8 @@ static void host_io_write(void *opaque, uint16_t port, uint32_t val,
 
 static int host_intr_ack(void *opaque)
 {
-    /* Unreachable while INTR is never raised; a PIC would supply the
-     * vector.  0x0F is what an 8259 with the BIOS's base gives for a
-     * spurious IRQ7. */
-    return 0x0F;
+    PC *pc = opaque;
+    return pic_ack(pc->pic);
 }
 
 /* ------------------------------------------------------------ build */
@@ -152,6 +201,8 @@ static void pc_reset_devices(PC *pc)
     phys_set_a20(pc->mem, 1);
     port92_reset(pc->port92);
     postcode_reset(pc->postcode);
+    pic_reset(pc->pic);
+    pit_reset(pc->pit);
     for (int i = 0; i < PC_MAX_SERIAL; i++)
         if (pc->serial[i].uart)
             serial_reset(pc->serial[i].uart);
@@ -205,7 +256,29 @@ PC *pc_new(const PCConfig *cfg, char *err, size_t errlen, int *status)
     if (!pc->cpu)
         return fail(pc, status, 1, err, errlen, "out of memory", 0, 0);
     cpu_set_no_reboot(pc->cpu, cfg->no_reboot);
-    cpu_set_intr(pc->cpu, 0); /* no interrupt controller yet */
+    cpu_set_intr(pc->cpu, 0);
+
+    int icount = cfg->clock == PC_CLOCK_ICOUNT;
+    if (icount && cfg->icount_shift > 10)
+        return fail(pc, status, 2, err, errlen,
+                    "-icount: shift %u is out of range (0 to 10)",
+                    cfg->icount_shift, 0);
+    pc->clk = vclock_new(icount ? VCLOCK_ICOUNT : VCLOCK_REALTIME,
+                         icount ? cfg->icount_shift : 0);
+    if (!pc->clk)
+        return fail(pc, status, 1, err, errlen, "out of memory", 0, 0);
+    vclock_set_icount_source(pc->clk, clock_icount, pc);
+    vclock_set_kick(pc->clk, clock_kick, pc);
+    PICOps picops = {.intr = irq_line(pic_intr_cb, pc, 0)};
+    pc->pic = pic_new(&picops);
+    PITOps pitops = {.irq0 = irq_line(board_irq_line, pc, 0)};
+    pc->pit = pit_new(pc->clk, &pitops);
+    if (!pc->pic || !pc->pit)
+        return fail(pc, status, 1, err, errlen, "out of memory", 0, 0);
+    if (pic_register(pc->pic, pc->bus, 0x20, 0xA0, 0x4D0) < 0 ||
+        pit_register(pc->pit, pc->bus, 0x40) < 0 ||
+        pit_register_port61(pc->pit, pc->bus, 0x61) < 0)
+        return fail(pc, status, 2, err, errlen, "port conflict", 0, 0);
 
     pc->postcode = postcode_new(chr_write, &pc->cfg.postcode);
     Port92Ops p92 = {.opaque = pc, .a20 = a20_cb, .reset = reset_cb};
@@ -267,6 +340,9 @@ void pc_free(PC *pc)
     debugcon_free(pc->debugcon);
     postcode_free(pc->postcode);
     port92_free(pc->port92);
+    pit_free(pc->pit); /* before the clock that owns its timer */
+    pic_free(pc->pic);
+    vclock_free(pc->clk);
     if (pc->cpu)
         cpu_free(pc->cpu);
     iobus_free(pc->bus);
@@ -284,11 +360,59 @@ static uint64_t now_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* Whether any device could ever raise the CPU's INTR line.  None can until
- * the board has an interrupt controller. */
+/* Whether any device could ever raise the CPU's INTR line while the CPU is
+ * halted: not if the PIC masks every input (only the CPU could unmask). */
 static int has_intr_source(const PC *pc)
 {
-    return 0;
+    return pc->pic && pic_can_interrupt(pc->pic);
+}
+
+/* The CPU is halted with IF=1 and INTR low: let time pass up to the next
+ * timer deadline. */
+static void wait_for_deadline(PC *pc)
+{
+    uint64_t dl = vclock_next_deadline(pc->clk);
+    if (vclock_mode(pc->clk) == VCLOCK_ICOUNT) {
+        if (dl != VCLOCK_NEVER) {
+            vclock_warp(pc->clk); /* deterministic: no host time involved */
+            return;
+        }
+        /* Only host input (a serial port) can wake the CPU now. */
+        if (pc->cfg.idle)
+            pc->cfg.idle(pc->cfg.host, IDLE_WAIT_MS);
+        return;
+    }
+    uint64_t now = vclock_now(pc->clk);
+    unsigned ms = IDLE_WAIT_MS;
+    if (dl != VCLOCK_NEVER) {
+        if (dl <= now)
+            return;
+        uint64_t left = (dl - now + 999999u) / 1000000u;
+        if (left < ms)
+            ms = (unsigned)left;
+    }
+    if (pc->cfg.idle)
+        pc->cfg.idle(pc->cfg.host, ms);
+}
+
+/* Instructions the next slice may run. */
+static uint64_t slice_budget(PC *pc)
+{
+    uint64_t dl = vclock_next_deadline(pc->clk);
+    if (vclock_mode(pc->clk) != VCLOCK_ICOUNT)
+        return RT_SLICE_INSNS;
+    if (dl == VCLOCK_NEVER)
+        return SLICE_INSNS;
+    uint64_t now = vclock_now(pc->clk);
+    if (dl <= now)
+        return 1;
+    unsigned shift = pc->cfg.icount_shift;
+    /* The first instruction boundary at or after the deadline. */
+    uint64_t n = ((dl - now) >> shift) +
+                 (((dl - now) & ((1ull << shift) - 1)) != 0);
+    if (n < 1)
+        n = 1;
+    return n < SLICE_INSNS ? n : SLICE_INSNS;
 }
 
 /* Moves pending host input into the UARTs, as far as their FIFOs allow. */
@@ -324,7 +448,10 @@ int pc_run(PC *pc, char *msg, size_t msglen)
     if (msglen)
         msg[0] = '\0';
     for (;;) {
-        int r = cpu_run(pc->cpu, SLICE_INSNS);
+        vclock_run_timers(pc->clk);
+        pc->in_slice = 1;
+        int r = cpu_run(pc->cpu, slice_budget(pc));
+        pc->in_slice = 0;
 
         if (pc->exit_requested)
             return pc->exit_status;
@@ -368,18 +495,23 @@ int pc_run(PC *pc, char *msg, size_t msglen)
                          "CPU halted with interrupts disabled at %s", at);
                 return 0;
             }
-            uint64_t t = now_ms();
-            if (!halted_since)
-                halted_since = t ? t : 1;
-            if (!has_intr_source(pc) && t - halted_since >= HALT_GIVE_UP_MS) {
-                where(pc, at, sizeof(at));
-                snprintf(msg, msglen,
-                         "CPU halted with interrupts enabled, but no device "
-                         "can raise one, at %s", at);
-                return 0;
+            if (!has_intr_source(pc)) {
+                uint64_t t = now_ms();
+                if (!halted_since)
+                    halted_since = t ? t : 1;
+                if (t - halted_since >= HALT_GIVE_UP_MS) {
+                    where(pc, at, sizeof(at));
+                    snprintf(msg, msglen,
+                             "CPU halted with interrupts enabled, but every "
+                             "interrupt is masked, at %s", at);
+                    return 0;
+                }
+                if (pc->cfg.idle)
+                    pc->cfg.idle(pc->cfg.host, IDLE_WAIT_MS);
+            } else {
+                halted_since = 0;
+                wait_for_deadline(pc);
             }
-            if (pc->cfg.idle)
-                pc->cfg.idle(pc->cfg.host, IDLE_WAIT_MS);
         } else {
             halted_since = 0;
         }

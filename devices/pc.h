@@ -12,6 +12,13 @@
 
 #define PC_MAX_SERIAL 4
 
+/* How the virtual clock runs (PCConfig.clock). */
+enum {
+    PC_CLOCK_REALTIME = 0, /* host time (default) */
+    PC_CLOCK_ICOUNT,       /* time = instructions << icount_shift ns:
+                            * deterministic runs (-icount) */
+};
+
 /* A host character stream attached to a device. */
 typedef struct PCChar {
     void *opaque;
@@ -38,6 +45,13 @@ typedef struct PCConfig {
     uint16_t debug_exit_base;
     unsigned debug_exit_size;
     int no_reboot;              /* triple fault / reset request stops */
+    int clock;                  /* PC_CLOCK_* */
+    unsigned icount_shift;      /* PC_CLOCK_ICOUNT: ns per insn = 1<<shift
+                                 * (0..10) */
+    /* The RTC's date and time at power-on, as seconds since 1970-01-01
+     * 00:00:00 read as broken-down UTC (for -rtc base=localtime the front
+     * end adds the host's UTC offset).  The RTC device reads it. */
+    uint64_t rtc_base;
 
     /* Front-end hooks (any may be NULL), all given `host`. */
     void *host;

@@ -50,6 +50,11 @@ static const char usage_text[] =
     "  -device isa-debug-exit[,iobase=ADDR][,iosize=N]\n"
     "                     writing V to the port exits with status (V<<1)|1\n"
     "                     (defaults: iobase=0x501, iosize=2)\n"
+    "  -icount [shift=]N  deterministic virtual clock: every instruction takes\n"
+    "                     2^N ns (N from 0 to 10); default: host time\n"
+    "  -rtc base=utc|localtime|DATE\n"
+    "                     RTC date at power-on: host time as UTC (default),\n"
+    "                     host local time, or DATE = YYYY-MM-DD[THH:MM:SS]\n"
     "  -no-reboot         exit instead of resetting on triple fault or reset\n"
     "                     request (triple fault: exit status 3)\n"
     "  -d LIST            debug logging to stderr; LIST is comma-separated:\n"
@@ -218,6 +223,10 @@ typedef struct Options {
     unsigned debug_exit_base, debug_exit_size;
     int no_reboot;
     int log_post;
+    int icount;
+    unsigned icount_shift;
+    int rtc_given;
+    uint64_t rtc_base;
 } Options;
 
 /* SIZE: decimal MiB, or decimal with a K/M/G suffix (either case). */
@@ -339,6 +348,123 @@ static void parse_display(const char *s)
     die_usage("-display '%s': unknown display (use none or sdl)", s);
 }
 
+/* -icount [shift=]N */
+static void parse_icount(Options *o, const char *s)
+{
+    const char *v = s;
+    if (!strncmp(v, "shift=", 6))
+        v += 6;
+    if (!strcmp(v, "auto"))
+        die_usage("-icount %s: shift=auto is not supported (give a number "
+                  "from 0 to 10)", s);
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(v, &end, 10);
+    if (*v < '0' || *v > '9' || *end || errno || n > 10)
+        die_usage("-icount '%s': expected [shift=]N with N from 0 to 10", s);
+    o->icount = 1;
+    o->icount_shift = (unsigned)n;
+}
+
+static int leap_year(long y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* Seconds since 1970-01-01 00:00:00 of a UTC date and time (y >= 1970). */
+static uint64_t civil_to_unix(long y, int mon, int day, int h, int mi,
+                              int sec)
+{
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30,
+                                  31, 31, 30, 31, 30, 31};
+    uint64_t days = 0;
+    for (long k = 1970; k < y; k++)
+        days += 365u + (unsigned)leap_year(k);
+    for (int k = 1; k < mon; k++)
+        days += (uint64_t)mdays[k - 1] + (k == 2 && leap_year(y));
+    days += (uint64_t)(day - 1);
+    return days * 86400u + (uint64_t)h * 3600u + (uint64_t)mi * 60u +
+           (uint64_t)sec;
+}
+
+/* Parses a fixed-width decimal field of n digits. */
+static int digits(const char **p, int n, long *out)
+{
+    long v = 0;
+    for (int i = 0; i < n; i++) {
+        char ch = (*p)[i];
+        if (ch < '0' || ch > '9')
+            return 0;
+        v = v * 10 + (ch - '0');
+    }
+    *p += n;
+    *out = v;
+    return 1;
+}
+
+/* YYYY-MM-DD[THH:MM:SS] (UTC fields) */
+static int parse_date(const char *s, uint64_t *out)
+{
+    const char *p = s;
+    long y, mo, d, h = 0, mi = 0, sec = 0;
+    if (!digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) ||
+        *p++ != '-' || !digits(&p, 2, &d))
+        return 0;
+    if (*p == 'T') {
+        p++;
+        if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi) ||
+            *p++ != ':' || !digits(&p, 2, &sec))
+            return 0;
+    }
+    if (*p)
+        return 0;
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30,
+                                  31, 31, 30, 31, 30, 31};
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 ||
+        sec > 59)
+        return 0;
+    if (d > mdays[mo - 1] + (mo == 2 && leap_year(y)))
+        return 0;
+    *out = civil_to_unix(y, (int)mo, (int)d, (int)h, (int)mi, (int)sec);
+    return 1;
+}
+
+/* -rtc base=utc|localtime|DATE */
+static void parse_rtc(Options *o, const char *spec)
+{
+    char buf[128];
+    if (strlen(spec) >= sizeof(buf))
+        die_usage("-rtc: argument too long");
+    strcpy(buf, spec);
+    int have_base = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        if (strncmp(tok, "base=", 5))
+            die_usage("-rtc: unknown property '%s' (supported: base=utc, "
+                      "base=localtime, base=YYYY-MM-DD[THH:MM:SS])", tok);
+        const char *v = tok + 5;
+        time_t now = time(NULL);
+        if (!strcmp(v, "utc")) {
+            o->rtc_base = now < 0 ? 0 : (uint64_t)now;
+        } else if (!strcmp(v, "localtime")) {
+            struct tm tm;
+            if (now < 0 || !localtime_r(&now, &tm) || tm.tm_year < 70)
+                die_usage("-rtc base=localtime: cannot read the host's "
+                          "local time");
+            o->rtc_base = civil_to_unix(1900L + tm.tm_year, tm.tm_mon + 1,
+                                        tm.tm_mday, tm.tm_hour, tm.tm_min,
+                                        tm.tm_sec > 59 ? 59 : tm.tm_sec);
+        } else if (!parse_date(v, &o->rtc_base)) {
+            die_usage("-rtc base='%s': expected utc, localtime or a date "
+                      "YYYY-MM-DD[THH:MM:SS] from 1970 on", v);
+        }
+        have_base = 1;
+    }
+    if (!have_base)
+        die_usage("-rtc '%s': expected base=...", spec);
+    o->rtc_given = 1;
+}
+
 static void parse_args(Options *o, int argc, char **argv)
 {
     memset(o, 0, sizeof(*o));
@@ -364,7 +490,7 @@ static void parse_args(Options *o, int argc, char **argv)
         }
         static const char *const with_arg[] = {
             "m", "bios", "debugcon", "postcode", "serial", "display",
-            "device", "d", NULL};
+            "device", "d", "icount", "rtc", NULL};
         int known = 0;
         for (int k = 0; with_arg[k]; k++)
             known |= !strcmp(name, with_arg[k]);
@@ -394,6 +520,10 @@ static void parse_args(Options *o, int argc, char **argv)
             parse_display(v);
         } else if (!strcmp(name, "device")) {
             parse_device(o, v);
+        } else if (!strcmp(name, "icount")) {
+            parse_icount(o, v);
+        } else if (!strcmp(name, "rtc")) {
+            parse_rtc(o, v);
         } else {
             parse_debug(o, v);
         }
@@ -524,6 +654,10 @@ int main(int argc, char **argv)
         .debug_exit_base = (uint16_t)o.debug_exit_base,
         .debug_exit_size = o.debug_exit_size,
         .no_reboot = o.no_reboot,
+        .clock = o.icount ? PC_CLOCK_ICOUNT : PC_CLOCK_REALTIME,
+        .icount_shift = o.icount_shift,
+        .rtc_base = o.rtc_given ? o.rtc_base
+                                : (time(NULL) < 0 ? 0 : (uint64_t)time(NULL)),
         .host = &host,
         .log = host_log,
         .poll = host_poll,

@@ -51,13 +51,13 @@ mkrom() {
     } | head -c 65536 >"$1"
 }
 
-echo "1..25"
+echo "1..34"
 
 # --- help and version ------------------------------------------------------
 run --help
 missing=
 for f in -m -bios -debugcon -postcode -serial -display -device -no-reboot \
-    '-d ' --help --version isa-debug-exit iobase iosize; do
+    '-d ' --help --version isa-debug-exit iobase iosize -icount -rtc; do
     grep -qF -- "$f" "$T/out" || missing="$missing $f"
 done
 [ "$rc" -eq 0 ] && [ -z "$missing" ]
@@ -137,5 +137,22 @@ mkrom "$T/sti.bin" '\373\364'
 run -bios "$T/sti.bin"
 [ "$rc" -eq 0 ] && grep -q 'halted with interrupts enabled' "$T/err"
 ok $? "STI; HLT with no interrupt source ends with exit 0 (got $rc)"
+
+# --- clock options ------------------------------------------------------------
+usage_error "-icount 11 rejected" "-icount '11'" -icount 11
+usage_error "-icount shift=auto rejected" "shift=auto" -icount shift=auto
+usage_error "-icount x rejected" "-icount 'x'" -icount x
+usage_error "-rtc base=2024-02-30 rejected" "2024-02-30" -rtc base=2024-02-30
+usage_error "-rtc base before 1970 rejected" "1969-12-31" -rtc base=1969-12-31
+usage_error "-rtc clock=vm rejected" "unknown property 'clock=vm'" -rtc clock=vm
+run -icount shift=3 -rtc base=2024-02-29T23:59:59 -debugcon stdio
+[ "$rc" -eq 0 ] && grep -q 'halted with interrupts disabled' "$T/err"
+ok $? "-icount shift=3 -rtc base=DATE: default BIOS runs (got $rc)"
+run -icount 0 -rtc base=localtime
+[ "$rc" -eq 0 ]
+ok $? "-icount 0 -rtc base=localtime accepted (got $rc)"
+run -rtc base=utc
+[ "$rc" -eq 0 ]
+ok $? "-rtc base=utc accepted (got $rc)"
 
 exit $fail

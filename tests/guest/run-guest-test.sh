@@ -3,7 +3,9 @@
 #
 # Usage: run-guest-test.sh DIR/NAME.bin
 #
-# Runs the emulator with the ROM as its firmware, compares what the guest
+# Runs the emulator with the ROM as its firmware (plus the options of a
+# "; x86pc-flags: OPTIONS" line in NAME.asm, if any, e.g. -icount shift=10;
+# QEMU understands the same ones), compares what the guest
 # printed on port E9 (stdout) with NAME.expected (next to this script) and
 # checks the exit status: 1 (the guest wrote 0 to isa-debug-exit port 501),
 # or for triple_fault 3 with "triple fault" on stderr.
@@ -32,6 +34,13 @@ if [ ! -f "$expected" ]; then
     exit 99
 fi
 
+# Extra emulator options from the test's source.
+flags=
+if [ -f "$here/$name.asm" ]; then
+    flags=$(sed -n 's/^; x86pc-flags:[[:space:]]*//p' "$here/$name.asm" |
+            head -n 1)
+fi
+
 emu=${X86PC:-}
 if [ -z "$emu" ]; then
     for c in ./x86pc "$here/../../x86pc"; do
@@ -51,9 +60,9 @@ outdir=${TMPDIR:-/tmp}
 out=$(mktemp "$outdir/guest-$name.out.XXXXXX") || exit 99
 err=$(mktemp "$outdir/guest-$name.err.XXXXXX") || exit 99
 
-# shellcheck disable=SC2086 # $runner and $X86PC_EMU are word lists
+# shellcheck disable=SC2086 # $runner, $X86PC_EMU and $flags are word lists
 $runner ${X86PC_EMU:-} "$emu" -bios "$bin" -display none -debugcon stdio \
-    -device isa-debug-exit,iobase=0x501,iosize=2 -m 16 -no-reboot \
+    -device isa-debug-exit,iobase=0x501,iosize=2 -m 16 -no-reboot $flags \
     >"$out" 2>"$err" </dev/null
 status=$?
 
