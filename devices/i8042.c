@@ -314,6 +314,34 @@ int i8042_kbd_put_bytes(I8042 *c, const uint8_t *bytes, size_t n)
     return ps2kbd_put_bytes(&c->kbd, bytes, n);
 }
 
+int i8042_kbd_key(I8042 *c, unsigned key, int down)
+{
+    uint8_t seq[8];
+    size_t n = 0;
+    if (key == I8042_KEY_PAUSE) {
+        static const uint8_t pause[8] = {0xE1, 0x14, 0x77, 0xE1,
+                                         0xF0, 0x14, 0xF0, 0x77};
+        return down ? ps2kbd_put_bytes(&c->kbd, pause, 8) : 0;
+    }
+    if (key == I8042_KEY_PRINT) {
+        static const uint8_t mk[4] = {0xE0, 0x12, 0xE0, 0x7C},
+                             br[6] = {0xE0, 0xF0, 0x7C, 0xE0, 0xF0, 0x12};
+        return down ? ps2kbd_put_bytes(&c->kbd, mk, 4)
+                    : ps2kbd_put_bytes(&c->kbd, br, 6);
+    }
+    uint8_t code = (uint8_t)key;
+    if ((key >> 8) != 0 && (key >> 8) != 0xE0)
+        return -1;
+    if (code == 0 || code == 0xE0 || code == 0xE1 || code == 0xF0)
+        return -1;
+    if (key >> 8)
+        seq[n++] = 0xE0;
+    if (!down)
+        seq[n++] = 0xF0;
+    seq[n++] = code;
+    return ps2kbd_put_bytes(&c->kbd, seq, n);
+}
+
 void i8042_mouse_event(I8042 *c, int dx, int dy, int dz, unsigned buttons)
 {
     ps2mouse_event(&c->mouse, dx, dy, dz, buttons);

@@ -61,6 +61,15 @@ void i8042_reset(I8042 *c);
  * {0xF0, 0x1C} (A up), {0xE0, 0xF0, 0x75} (Up released); at most 16 bytes.
  * 0, or -1 if the keyboard dropped it (disabled or buffer full). */
 int i8042_kbd_put_bytes(I8042 *c, const uint8_t *bytes, size_t n);
+/* The same for one key by its set-2 make code: 0x01-0xFF, or 0xE000 |
+ * code for an E0-prefixed key (0xE075 = cursor up, 0xE014 = right Ctrl).
+ * down = 1 sends the make code, 0 the break code (F0 inserted after any
+ * E0).  Two keys have their own sequences: I8042_KEY_PRINT (E0 12 E0 7C /
+ * E0 F0 7C E0 F0 12) and I8042_KEY_PAUSE (E1 14 77 E1 F0 14 F0 77 on
+ * press, nothing on release).  -1 for an invalid code or a dropped key. */
+#define I8042_KEY_PRINT 0xE07Cu
+#define I8042_KEY_PAUSE 0xE177u
+int i8042_kbd_key(I8042 *c, unsigned key, int down);
 /* Mouse movement: dx right, dy down (screen sense), dz wheel toward the
  * user; buttons bit 0 left, 1 right, 2 middle, 3/4 buttons 4/5. */
 void i8042_mouse_event(I8042 *c, int dx, int dy, int dz, unsigned buttons);

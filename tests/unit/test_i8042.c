@@ -271,6 +271,27 @@ static void test_keyboard(void)
     data(0xF6);
     drain();
 
+    /* The key helper (translation on). */
+    set_ccb(0x41);
+    i8042_kbd_key(kc, 0x1C, 1);
+    i8042_kbd_key(kc, 0x1C, 0);
+    ok(EXPECT(0x1E, 0x9E), "key helper: A press/release");
+    i8042_kbd_key(kc, 0xE014, 1);
+    i8042_kbd_key(kc, 0xE014, 0);
+    ok(EXPECT(0xE0, 0x1D, 0xE0, 0x9D), "key helper: right Ctrl (E0 14)");
+    i8042_kbd_key(kc, I8042_KEY_PRINT, 1);
+    i8042_kbd_key(kc, I8042_KEY_PRINT, 0);
+    ok(EXPECT(0xE0, 0x2A, 0xE0, 0x37, 0xE0, 0xB7, 0xE0, 0xAA),
+       "key helper: Print Screen make/break");
+    ok(i8042_kbd_key(kc, I8042_KEY_PAUSE, 1) == 0 &&
+           i8042_kbd_key(kc, I8042_KEY_PAUSE, 0) == 0,
+       "key helper: Pause accepted");
+    ok(EXPECT(0xE1, 0x1D, 0x45, 0xE1, 0x9D, 0xC5), "Pause: press only");
+    ok(i8042_kbd_key(kc, 0x1234, 1) == -1 && i8042_kbd_key(kc, 0xF0, 1) == -1 &&
+           i8042_kbd_key(kc, 0, 1) == -1 && get() == -1,
+       "key helper: invalid codes rejected");
+    set_ccb(0x01);
+
     /* IRQ edges: each byte is a new edge. */
     int r0 = wire.rises[0];
     i8042_kbd_put_bytes(kc, a_up, 2);
