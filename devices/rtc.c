@@ -567,6 +567,9 @@ int rtc_load(RTCState *s, SnapReader *r)
                       t.sec_ns < ((uint64_t)1 << 62) &&
                       t.sync_ns < ((uint64_t)1 << 62));
     snap_check(r, t.irq_level == !!(t.cmos[RTC_REG_C] & REGC_IRQF));
+    /* The time base and the divider epoch are only ever set to the time
+     * of a sync. */
+    snap_check(r, t.sec_ns <= t.sync_ns && t.div_ns <= t.sync_ns);
     if (r->err)
         return -1;
     /* Keep the host attachments, take the state. */
