@@ -651,6 +651,22 @@ static void test_text(void)
     out(0x3C9, 0);
     out(0x3C9, 0x2A);
 
+    /* 40 columns: CR1 = 39, offset 20 words, half dot clock */
+    cr(0x11, 0x0E); /* CR11 bit 7 protects CR0-7 */
+    cr(0x01, 0x27);
+    cr(0x13, 0x14);
+    sr(1, 0x08);
+    vga_render(vga, &r);
+    vga_get_display(vga, &w, &h, &px, &stride);
+    ok(w == 360 && h == 400, "40x25 text renders 360x400");
+    ok(vga_get_text(vga, cells, 80 * 25, &ti) == 0 && ti.cols == 40 &&
+           cells[40] == (uint16_t)(t_chr(40, 0) | t_attr(40, 0) << 8),
+       "40x25 text: row 1 starts at plane address 40");
+    cr(0x01, 0x4F);
+    cr(0x11, 0x8E);
+    cr(0x13, 0x28);
+    sr(1, 0x00);
+
     /* 8-dot characters */
     sr(1, 0x01);
     vga_render(vga, &r);
@@ -790,6 +806,42 @@ static void test_mode12(void)
     ar(0x12, 0x0F);
     pas_on();
     vga_render(vga, &r);
+}
+
+static const uint8_t m0d_seq[5] = {0x03, 0x09, 0x0F, 0x00, 0x06};
+static const uint8_t m0d_crtc[25] = {0x2D, 0x27, 0x28, 0x90, 0x2B, 0x80, 0xBF,
+                                     0x1F, 0x00, 0xC0, 0x00, 0x00, 0x00, 0x00,
+                                     0x00, 0x00, 0x9C, 0x8E, 0x8F, 0x14, 0x00,
+                                     0x96, 0xB9, 0xE3, 0xFF};
+static const uint8_t m0d_ar[21] = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06,
+                                   0x07, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15,
+                                   0x16, 0x17, 0x01, 0x00, 0x0F, 0x00, 0x00};
+
+/* mode 0Dh: 320x200x16, double-scanned, 40 bytes per row */
+static void test_mode0d(void)
+{
+    VGARect r;
+    int w, h, stride;
+    const uint32_t *px;
+    load_regs(0x63, m0d_seq, m0d_crtc, m12_gr, m0d_ar);
+    load_ega_dac();
+    gr(1, 0x0F);
+    gr(0, 0);
+    for (uint32_t i = 0; i < 8000; i++)
+        mw(0xA0000 + i, 0);
+    gr(1, 0);
+    gr(5, 0x02);
+    gr(8, 0x80 >> (17 & 7));
+    (void)mr(0xA0000 + 100 * 40 + 2);
+    mw(0xA0000 + 100 * 40 + 2, 0x05);
+    gr(8, 0xFF);
+    gr(5, 0);
+    vga_render(vga, &r);
+    vga_get_display(vga, &w, &h, &px, &stride);
+    ok(w == 320 && h == 200, "mode 0Dh renders 320x200");
+    ok(pixel(17, 100) == 0xAA00AA && pixel(16, 100) == 0 &&
+           pixel(17, 99) == 0 && pixel(17, 101) == 0,
+       "mode 0Dh pixel (17,100) magenta");
 }
 
 static const uint8_t m4_seq[5] = {0x03, 0x09, 0x03, 0x00, 0x02};
@@ -1088,7 +1140,8 @@ static void test_fuzz(void)
                                      0x3C9, 0x3CA, 0x3CC, 0x3CE, 0x3CF, 0x3D4,
                                      0x3D5, 0x3DA};
     VGARect r;
-    int renders = 0, bad_rect = 0;
+    int renders = 0, bad_rect = 0, n_text = 0, n_dispi = 0;
+    size_t max_px = 0;
     uint16_t cells[256];
     VGATextInfo ti;
     for (int i = 0; i < 60000; i++) {
@@ -1120,6 +1173,12 @@ static void test_fuzz(void)
         } else {
             vclock_advance(clk, rnd() % 100000000u);
         }
+        if (i >= 30000 && i % 40 == 0) {
+            /* second half: keep steering back to (random) text modes */
+            gr(6, (uint8_t)(rnd() & 0x0E));
+            dispi(4, 0);
+            pas_on();
+        }
         if (i % 600 == 0) {
             int w, h, stride;
             const uint32_t *px;
@@ -1127,10 +1186,18 @@ static void test_fuzz(void)
             vga_get_display(vga, &w, &h, &px, &stride);
             if (r.w && (r.x < 0 || r.y < 0 || r.x + r.w > w || r.y + r.h > h))
                 bad_rect++;
-            (void)vga_get_text(vga, cells, 256, &ti);
+            if (vga_get_text(vga, cells, 256, &ti) == 0)
+                n_text++;
+            else if (dispi_rd(4) & 1)
+                n_dispi++;
+            if ((size_t)w * (size_t)h > max_px)
+                max_px = (size_t)w * (size_t)h;
             renders++;
         }
     }
+    printf("# fuzz renders: %d text, %d DISPI, %d VGA graphics; largest "
+           "frame %zu pixels\n",
+           n_text, n_dispi, renders - n_text - n_dispi, max_px);
     ok(renders == 100 && bad_rect == 0,
        "fuzz: 60000 random port/MMIO/LFB accesses with renders, rectangles in bounds");
     /* the device still works after the storm */
@@ -1170,6 +1237,7 @@ int main(void)
     test_mode13();
     test_mode12();
     test_mode04();
+    test_mode0d();
     test_dispi();
     test_small_vram();
     test_snapshot();
