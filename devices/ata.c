@@ -1602,6 +1602,40 @@ static void cmd_write(void *o, uint16_t port, uint32_t val, unsigned size)
         disk_cmd(ch, d, v);
 }
 
+/* Command block: the data port takes 8/16/32-bit accesses; a wider access
+ * to another register is a sequence of byte accesses to consecutive ports. */
+static uint32_t block_read(void *o, uint16_t port, unsigned size)
+{
+    ATAChannel *ch = o;
+    if (port == ch->base)
+        return data_read(o, port, size);
+    uint32_t v = 0;
+    for (unsigned i = 0; i < size; i++) {
+        uint16_t p = (uint16_t)(port + i);
+        uint32_t b = p == ch->base ? data_read(o, p, 1)
+                     : (uint16_t)(p - ch->base) < 8 ? cmd_read(o, p, 1) : 0xFF;
+        v |= (b & 0xFF) << (8 * i);
+    }
+    return v;
+}
+
+static void block_write(void *o, uint16_t port, uint32_t val, unsigned size)
+{
+    ATAChannel *ch = o;
+    if (port == ch->base) {
+        data_write(o, port, val, size);
+        return;
+    }
+    for (unsigned i = 0; i < size; i++) {
+        uint16_t p = (uint16_t)(port + i);
+        uint8_t b = (uint8_t)(val >> (8 * i));
+        if (p == ch->base)
+            data_write(o, p, b, 1);
+        else if ((uint16_t)(p - ch->base) < 8)
+            cmd_write(o, p, b, 1);
+    }
+}
+
 static uint32_t ctl_read(void *o, uint16_t port, unsigned size)
 {
     ATAChannel *ch = o;
@@ -1634,11 +1668,10 @@ static void ctl_write(void *o, uint16_t port, uint32_t val, unsigned size)
 
 int ata_register(ATAChannel *ch, IOBus *bus, uint16_t base, uint16_t ctl)
 {
-    if (iobus_register(bus, base, 1, IO_8 | IO_16 | IO_32, data_read,
-                       data_write, ch) < 0)
-        return -1;
-    if (iobus_register(bus, (uint16_t)(base + 1), 7, IO_8, cmd_read, cmd_write,
-                       ch) < 0)
+    /* One registration: the bus only passes a 16/32-bit access whole when
+     * it lies inside a single registration. */
+    if (iobus_register(bus, base, 8, IO_8 | IO_16 | IO_32, block_read,
+                       block_write, ch) < 0)
         return -1;
     if (iobus_register(bus, ctl, 1, IO_8, ctl_read, ctl_write, ch) < 0)
         return -1;
@@ -1679,7 +1712,10 @@ static int load_drive(Drive *d, SnapReader *r)
     snap_check(r, g[16] == 0 || g[16] == 0xFF);
     snap_check(r, g[17] <= 0x0F);
     snap_check(r, g[20] <= 1 && g[21] <= 1 && g[22] <= 1 && g[23] <= 3);
-    snap_check(r, cc >= 1 && ch_ >= 1 && ch_ <= 16 && cs >= 1 && cs <= 255);
+    if (d->kind == ATA_DISK)
+        snap_check(r, ch_ >= 1 && ch_ <= 16 && cs >= 1 && cs <= 255);
+    else
+        snap_check(r, cc == 0 && ch_ == 0 && cs == 0);
     if (r->err)
         return -1;
     d->feature = g[0];
