@@ -375,3 +375,139 @@ int blockdev_load(BlockDev *bd, SnapReader *r)
     }
     return 0;
 }
+
+/* ---------------------------------------------------------------- -drive */
+
+/* Copies the next ",,"-unescaped token of opt starting at *pos. */
+static char *next_token(const char *opt, size_t *pos)
+{
+    size_t n = strlen(opt);
+    char *t = malloc(n + 1);
+    if (!t)
+        return NULL;
+    size_t k = 0, i = *pos;
+    while (i < n) {
+        if (opt[i] == ',') {
+            if (opt[i + 1] == ',') {
+                t[k++] = ',';
+                i += 2;
+                continue;
+            }
+            i++;
+            break;
+        }
+        t[k++] = opt[i++];
+    }
+    t[k] = 0;
+    *pos = i;
+    return t;
+}
+
+static int on_off(const char *v, int *out)
+{
+    if (!strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "true")) {
+        *out = 1;
+        return 0;
+    }
+    if (!strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "false")) {
+        *out = 0;
+        return 0;
+    }
+    return -1;
+}
+
+void drivespec_free(DriveSpec *d)
+{
+    free(d->path);
+    d->path = NULL;
+}
+
+int drivespec_parse(const char *opt, DriveSpec *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    out->index = -1;
+    size_t pos = 0, n = strlen(opt);
+    int ro = 0, snap = 0;
+    const char *fail = NULL;
+    char msg[160];
+    while (pos < n && !fail) {
+        char *t = next_token(opt, &pos);
+        if (!t) {
+            fail = "out of memory";
+            break;
+        }
+        char *eq = strchr(t, '=');
+        if (!eq) {
+            snprintf(msg, sizeof msg, "'%.60s' is not KEY=VALUE", t);
+            fail = msg;
+        } else {
+            *eq = 0;
+            const char *k = t, *v = eq + 1;
+            if (!strcmp(k, "file")) {
+                free(out->path);
+                out->path = *v ? strdup(v) : NULL;
+                if (*v && !out->path)
+                    fail = "out of memory";
+            } else if (!strcmp(k, "if")) {
+                if (strcmp(v, "ide")) {
+                    snprintf(msg, sizeof msg,
+                             "if=%.40s is not supported (only if=ide)", v);
+                    fail = msg;
+                }
+            } else if (!strcmp(k, "index")) {
+                if (strlen(v) != 1 || v[0] < '0' || v[0] > '3') {
+                    snprintf(msg, sizeof msg,
+                             "index=%.40s: must be 0, 1, 2 or 3", v);
+                    fail = msg;
+                } else {
+                    out->index = v[0] - '0';
+                }
+            } else if (!strcmp(k, "media")) {
+                if (!strcmp(v, "disk"))
+                    out->cdrom = 0;
+                else if (!strcmp(v, "cdrom"))
+                    out->cdrom = 1;
+                else {
+                    snprintf(msg, sizeof msg,
+                             "media=%.40s: use media=disk or media=cdrom", v);
+                    fail = msg;
+                }
+            } else if (!strcmp(k, "format")) {
+                if (strcmp(v, "raw")) {
+                    snprintf(msg, sizeof msg,
+                             "format=%.40s is not supported (raw images only)",
+                             v);
+                    fail = msg;
+                }
+            } else if (!strcmp(k, "readonly") || !strcmp(k, "snapshot")) {
+                int b;
+                if (on_off(v, &b) < 0) {
+                    snprintf(msg, sizeof msg, "%s=%.40s: use on or off", k, v);
+                    fail = msg;
+                } else if (k[0] == 'r') {
+                    ro = b;
+                } else {
+                    snap = b;
+                }
+            } else {
+                snprintf(msg, sizeof msg,
+                         "unknown key '%.40s' (file, if, index, media, format, "
+                         "readonly, snapshot)",
+                         k);
+                fail = msg;
+            }
+        }
+        free(t);
+    }
+    if (!fail && !out->path && !out->cdrom)
+        fail = "file=PATH is required for a disk";
+    if (fail) {
+        if (err && errlen)
+            snprintf(err, errlen, "%s", fail);
+        drivespec_free(out);
+        return -1;
+    }
+    out->flags = (ro ? BDEV_READONLY : 0) | (snap ? BDEV_SNAPSHOT : 0) |
+                 (out->cdrom ? BDEV_CDROM : 0);
+    return 0;
+}

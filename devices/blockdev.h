@@ -62,4 +62,22 @@ uint64_t blockdev_overlay_sectors(const BlockDev *bd);
  * current overlay first; -1 on bad data (the overlay is then empty). */
 void blockdev_save(const BlockDev *bd, SnapWriter *w);
 int blockdev_load(BlockDev *bd, SnapReader *r);
+
+/* Parsed -drive option (and the -hda/-hdb/-hdc/-hdd/-cdrom shorthands,
+ * which the front end can express as "file=PATH,index=N[,media=cdrom]").
+ * Syntax: comma-separated KEY=VALUE; ",," inside a value is a literal
+ * comma.  Keys: file=PATH (required unless media=cdrom: an empty drive),
+ * if=ide, index=0..3 (0 primary master, 1 primary slave, 2 secondary
+ * master, 3 secondary slave), media=disk|cdrom, format=raw,
+ * readonly=on|off, snapshot=on|off. */
+typedef struct DriveSpec {
+    char *path;     /* malloc'ed; NULL for an empty CD-ROM drive */
+    int index;      /* 0..3, or -1: the first free slot */
+    int cdrom;      /* media=cdrom */
+    unsigned flags; /* BDEV_READONLY, BDEV_SNAPSHOT (BDEV_CDROM for a CD) */
+} DriveSpec;
+
+/* 0, or -1 with a one-line message in err (no prefix, no newline). */
+int drivespec_parse(const char *opt, DriveSpec *out, char *err, size_t errlen);
+void drivespec_free(DriveSpec *d);
 #endif

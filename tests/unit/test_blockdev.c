@@ -248,6 +248,52 @@ static void test_snapshot(void)
     ok(file_sum("snap.img") == sum, "base file still unchanged");
 }
 
+
+static void test_drivespec(void)
+{
+    DriveSpec d;
+    char err[256];
+    ok(drivespec_parse("file=a.img", &d, err, sizeof err) == 0 &&
+           !strcmp(d.path, "a.img") && d.index == -1 && !d.cdrom && d.flags == 0,
+       "-drive file=a.img");
+    drivespec_free(&d);
+    ok(drivespec_parse("file=x,,y.iso,if=ide,index=2,media=cdrom,format=raw",
+                       &d, err, sizeof err) == 0 &&
+           !strcmp(d.path, "x,y.iso") && d.index == 2 && d.cdrom &&
+           d.flags == BDEV_CDROM,
+       "-drive with an escaped comma, index and media=cdrom");
+    drivespec_free(&d);
+    ok(drivespec_parse("file=b.img,snapshot=on,readonly=on", &d, err,
+                       sizeof err) == 0 &&
+           d.flags == (BDEV_SNAPSHOT | BDEV_READONLY),
+       "-drive snapshot=on,readonly=on");
+    drivespec_free(&d);
+    ok(drivespec_parse("media=cdrom,index=3", &d, err, sizeof err) == 0 &&
+           d.path == NULL && d.cdrom,
+       "empty CD-ROM drive");
+    ok(drivespec_parse("index=1", &d, err, sizeof err) == -1 &&
+           strstr(err, "file=PATH is required"),
+       "disk without file= refused");
+    ok(drivespec_parse("file=a,format=qcow2", &d, err, sizeof err) == -1 &&
+           strstr(err, "raw images only"),
+       "format=qcow2 refused");
+    ok(drivespec_parse("file=a,index=4", &d, err, sizeof err) == -1 &&
+           strstr(err, "index=4"),
+       "index=4 refused");
+    ok(drivespec_parse("file=a,if=scsi", &d, err, sizeof err) == -1 &&
+           strstr(err, "if=scsi"),
+       "if=scsi refused");
+    ok(drivespec_parse("file=a,bogus=1", &d, err, sizeof err) == -1 &&
+           strstr(err, "unknown key 'bogus'"),
+       "unknown key refused");
+    ok(drivespec_parse("file=a,snapshot=maybe", &d, err, sizeof err) == -1 &&
+           strstr(err, "snapshot=maybe"),
+       "bad on/off value refused");
+    ok(drivespec_parse("a.img", &d, err, sizeof err) == -1 &&
+           strstr(err, "not KEY=VALUE"),
+       "bare word refused");
+}
+
 static void cleanup(void)
 {
     const char *names[] = {"odd.img", "empty.img", "odd.iso", "ro.img",
@@ -270,13 +316,14 @@ int main(void)
         perror("mkdtemp");
         return 1;
     }
-    printf("1..37\n");
+    printf("1..48\n");
     test_errors();
     test_lock();
     test_rw();
     test_snapshot();
+    test_drivespec();
     cleanup();
-    if (test_no != 37)
-        printf("# planned 37 tests but ran %d\n", test_no);
-    return failures || test_no != 37 ? 1 : 0;
+    if (test_no != 48)
+        printf("# planned 48 tests but ran %d\n", test_no);
+    return failures || test_no != 48 ? 1 : 0;
 }
