@@ -215,8 +215,10 @@ ATAChannel *ata_new(const ATAOps *ops)
     ATAChannel *ch = calloc(1, sizeof *ch);
     if (!ch)
         return NULL;
-    if (ops)
+    if (ops) {
         ch->ops = *ops;
+        ch->id = ops->id;
+    }
     ata_reset(ch);
     return ch;
 }

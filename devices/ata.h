@@ -47,6 +47,7 @@ enum { ATA_NONE = 0, ATA_DISK = 1, ATA_CDROM = 2 };
 typedef struct ATAOps {
     IRQLine irq;  /* INTRQ (ISA IRQ 14 or 15 on a PC) */
     PhysMem *mem; /* for bus-master DMA; NULL: DMA commands abort */
+    unsigned id;  /* channel number (0 primary, 1 secondary): serial numbers */
 } ATAOps;
 
 ATAChannel *ata_new(const ATAOps *ops);

@@ -108,7 +108,7 @@ static void rig_new(BlockDev *master, int master_kind, BlockDev *slave,
 {
     bus = iobus_new();
     pm = phys_new(4 << 20, PHYS_LAYOUT_FLAT);
-    ATAOps ops = {.irq = irq_line(irq_fn, NULL, 14), .mem = pm};
+    ATAOps ops = {.irq = irq_line(irq_fn, NULL, 14), .mem = pm, .id = 1};
     ch = ata_new(&ops);
     irq_level = irq_rises = 0;
     ata_attach(ch, 0, master_kind, master);
@@ -278,7 +278,8 @@ static void test_identify_geometry(void)
     id_string(w, 10, 10, s);
     char fw[16];
     id_string(w, 23, 4, fw);
-    ok(s[0] != 0 && strcmp(fw, "1.0") == 0, "serial and firmware present");
+    ok(strcmp(s, "X86PC0002") == 0 && strcmp(fw, "1.0") == 0,
+       "serial (from channel id 1, master) and firmware");
     ok(w[0] == 0x0040 && w[1] == 16 && w[3] == 16 && w[6] == 63,
        "default geometry 16 cylinders x 16 heads x 63 sectors");
     ok(w[54] == 16 && w[55] == 16 && w[56] == 63 &&
