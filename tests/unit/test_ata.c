@@ -429,6 +429,24 @@ static void test_pio(void)
     ok(cmp_pattern(buf, 9 * 512, 512) && in8(CMD + 7) == 0x50,
        "32-bit data port reads");
 
+    /* byte accesses to the data port, word accesses to the task file */
+    set_lba28(0, 11, 1);
+    out8(CMD + 7, 0x20);
+    in8(CMD + 7);
+    for (int i = 0; i < 512; i++)
+        buf[i] = in8(CMD);
+    ok(cmp_pattern(buf, 11 * 512, 512) && in8(CMD + 7) == 0x50,
+       "8-bit data port reads move one byte each");
+    out8(CMD + 2, 0x12);
+    out8(CMD + 3, 0x34);
+    uint32_t expect = (uint32_t)in8(CMD + 4) | (uint32_t)in8(CMD + 5) << 8 |
+                      (uint32_t)in8(CMD + 6) << 16 | (uint32_t)in8(CMD + 7) << 24;
+    ok(in16(CMD + 2) == 0x3412 && iobus_read(bus, CMD + 4, 4) == expect &&
+           (expect >> 24) == 0x50,
+       "16/32-bit accesses to task file registers split into bytes");
+    iobus_write(bus, CMD + 2, 0x0201, 2);
+    ok(in8(CMD + 2) == 0x01 && in8(CMD + 3) == 0x02, "16-bit write to nsector/sector");
+
     /* writes */
     uint8_t wb[4 * 512];
     for (int i = 0; i < (int)sizeof wb; i++)
@@ -660,12 +678,36 @@ static void test_dma(void)
     set_lba28(0, DISK_SECTORS, 1);
     out8(CMD + 7, 0xC8);
     ok(in8(CMD + 7) == 0x51 && in8(CMD + 1) == 0x10, "READ DMA out of range: IDNF");
+    /* direction is locked while the bus master runs */
+    out8(BM, 0x08);
+    out8(BM, 0x09);
+    out8(BM, 0x01);
+    ok(in8(BM) == 0x09, "direction bit cannot change while started");
+    out8(BM, 0x00);
+    ok(in8(BM) == 0x08 && (in8(BM + 2) & 1) == 0, "stop: start and active clear");
+    /* the offset API the PCI function can use instead of bmdma_register */
+    bmdma_write(ch, 4, 0x00ABCDE0, 4);
+    ok(bmdma_read(ch, 4, 4) == 0x00ABCDE0 && in8(BM + 5) == 0xCD,
+       "bmdma_read/bmdma_write reach the same registers");
     /* BM register semantics */
     iobus_write(bus, BM + 4, 0x12345677, 4);
     ok(iobus_read(bus, BM + 4, 4) == 0x12345674, "PRD pointer is dword aligned");
     out8(BM + 2, 0x60);
     ok((in8(BM + 2) & 0x60) == 0x60, "drive DMA-capable bits are read/write");
     rig_free();
+
+    /* no PhysMem: DMA commands abort */
+    bus = iobus_new();
+    ATAOps ops = {.irq = irq_line(irq_fn, NULL, 14)};
+    ch = ata_new(&ops);
+    ata_attach(ch, 0, ATA_DISK, bd);
+    ata_register(ch, bus, CMD, CTL);
+    set_lba28(0, 1, 1);
+    out8(CMD + 7, 0xC8);
+    ok(in8(CMD + 7) == 0x51 && in8(CMD + 1) == 0x04, "DMA without memory: aborted");
+    ata_free(ch);
+    iobus_free(bus);
+    ch = NULL;
     blockdev_close(bd);
 }
 
