@@ -38,7 +38,13 @@
 #include <time.h>
 
 #include "cpu/cpu.h"
+#include "devices/ata.h"
+#include "devices/blockdev.h"
 #include "devices/bus.h"
+#include "devices/cmos_layout.h"
+#include "devices/i8042.h"
+#include "devices/rtc.h"
+#include "devices/vga.h"
 #include "devices/debugport.h"
 #include "devices/pic.h"
 #include "devices/pit.h"
@@ -47,6 +53,9 @@
 #include "devices/vclock.h"
 #include "memory/mem.h"
 
+/* Where the VGA linear frame buffer sits until the PCI VGA function maps
+ * it through its BAR (QEMU's and Bochs' usual address). */
+#define VGA_LFB_BASE 0xE0000000u
 #define SLICE_INSNS 100000   /* longest slice (host polling interval) */
 #define RT_SLICE_INSNS 20000 /* realtime mode: timer latency bound */
 #define IDLE_WAIT_MS 10
@@ -75,6 +84,11 @@ struct PC {
     VClock *clk;
     PIC *pic;
     PIT *pit;
+    RTCState *rtc;
+    I8042 *kbc;
+    VGAState *vga;
+    ATAChannel *ide[2];
+    int a20_kbc, a20_p92; /* last value each source wrote */
     int in_slice; /* inside cpu_run(): a kick ends the slice */
     PCSerialPort serial[PC_MAX_SERIAL];
     uint16_t irq_levels; /* bit n: ISA IRQ line n asserted */
@@ -160,10 +174,26 @@ static void debug_exit_cb(void *opaque, int status)
     cpu_request_stop(pc->cpu);
 }
 
+/* The A20 gate follows the last write from either source (port 92h bit 1
+ * or the i8042 output port), as on QEMU and Bochs, the references for our
+ * guest tests. */
+static void a20_update(PC *pc, int enabled)
+{
+    phys_set_a20(pc->mem, enabled);
+}
+
 static void a20_cb(void *opaque, int enabled)
 {
     PC *pc = opaque;
-    phys_set_a20(pc->mem, enabled);
+    pc->a20_p92 = enabled != 0;
+    a20_update(pc, enabled);
+}
+
+static void kbc_a20_cb(void *opaque, int enabled)
+{
+    PC *pc = opaque;
+    pc->a20_kbc = enabled != 0;
+    a20_update(pc, enabled);
 }
 
 static void reset_cb(void *opaque)
@@ -198,8 +228,20 @@ static int host_intr_ack(void *opaque)
  * resets itself on a triple fault; cpu_reset() covers the rest). */
 static void pc_reset_devices(PC *pc)
 {
-    phys_set_a20(pc->mem, 1);
+    /* A20 at power-on: the i8042 output port (CF) has it enabled. */
+    pc->a20_kbc = 1;
+    pc->a20_p92 = 0;
+    a20_update(pc, 1);
     port92_reset(pc->port92);
+    if (pc->rtc)
+        rtc_reset(pc->rtc);
+    if (pc->kbc)
+        i8042_reset(pc->kbc);
+    if (pc->vga)
+        vga_reset(pc->vga);
+    for (int c = 0; c < 2; c++)
+        if (pc->ide[c])
+            ata_reset(pc->ide[c]);
     postcode_reset(pc->postcode);
     pic_reset(pc->pic);
     pit_reset(pc->pit);
@@ -313,6 +355,70 @@ PC *pc_new(const PCConfig *cfg, char *err, size_t errlen, int *status)
                         "-serial: COM%u ports at 0x%X are already in use",
                         (unsigned)i + 1, serial_base[i]);
     }
+    /* RTC/CMOS at 0x70 (IRQ8), keyboard controller at 0x60/0x64 (IRQ1,
+     * IRQ12), VGA (ports 3B0-3DF, 1CE-1D0; window A0000-BFFFF; LFB),
+     * IDE channels at 1F0/3F6 (IRQ14) and 170/376 (IRQ15). */
+    RTCOps rops = {.irq = irq_line(board_irq_line, pc, 8)};
+    pc->rtc = rtc_new(&rops, pc->clk, (int64_t)cfg->rtc_base);
+    I8042Ops kops = {.irq_kbd = irq_line(board_irq_line, pc, 1),
+                     .irq_aux = irq_line(board_irq_line, pc, 12),
+                     .opaque = pc, .a20 = kbc_a20_cb, .reset = reset_cb};
+    pc->kbc = i8042_new(&kops);
+    VGAOps vops = {.clock = pc->clk, .vram_size = 0};
+    pc->vga = vga_new(&vops);
+    if (!pc->rtc || !pc->kbc || !pc->vga)
+        return fail(pc, status, 1, err, errlen, "out of memory", 0, 0);
+    if (rtc_register(pc->rtc, pc->bus, 0x70) < 0 ||
+        i8042_register(pc->kbc, pc->bus, 0x60, 0x64) < 0 ||
+        vga_register(pc->vga, pc->bus) < 0)
+        return fail(pc, status, 2, err, errlen, "port conflict", 0, 0);
+    if (vga_register_mmio(pc->vga, pc->mem) < 0 ||
+        vga_map_lfb(pc->vga, pc->mem, VGA_LFB_BASE) < 0)
+        return fail(pc, status, 1, err, errlen,
+                    "cannot map the VGA memory", 0, 0);
+    static const uint16_t ide_cmd[2] = {0x1F0, 0x170};
+    static const uint16_t ide_ctl[2] = {0x3F6, 0x376};
+    static const int ide_irq[2] = {14, 15};
+    CmosLayout cl;
+    memset(&cl, 0, sizeof(cl));
+    for (int ch = 0; ch < 2; ch++) {
+        ATAOps aops = {.irq = irq_line(board_irq_line, pc, ide_irq[ch]),
+                       .mem = pc->mem, .id = (unsigned)ch};
+        pc->ide[ch] = ata_new(&aops);
+        if (!pc->ide[ch])
+            return fail(pc, status, 1, err, errlen, "out of memory", 0, 0);
+        for (int u = 0; u < 2; u++) {
+            int idx = ch * 2 + u, kind = cfg->drive[idx].kind;
+            if (kind == PC_DRIVE_NONE)
+                continue;
+            if (ata_attach(pc->ide[ch], u,
+                           kind == PC_DRIVE_CDROM ? ATA_CDROM : ATA_DISK,
+                           cfg->drive[idx].bd) < 0)
+                return fail(pc, status, 2, err, errlen,
+                            "IDE drive %u: a hard disk needs an image",
+                            (unsigned)idx, 0);
+            if (kind == PC_DRIVE_DISK && idx < 2) {
+                /* The BIOS-visible geometry: 16 heads, 63 sectors. */
+                uint64_t secs = blockdev_sectors(cfg->drive[idx].bd);
+                uint64_t cyl = secs / (16 * 63);
+                cl.disk[idx].present = 1;
+                cl.disk[idx].cylinders = (unsigned)(cyl > 16383 ? 16383
+                                                    : cyl ? cyl : 1);
+                cl.disk[idx].heads = 16;
+                cl.disk[idx].sectors = 63;
+            }
+        }
+        if (ata_register(pc->ide[ch], pc->bus, ide_cmd[ch], ide_ctl[ch]) < 0)
+            return fail(pc, status, 2, err, errlen,
+                        "IDE ports at 0x%X are already in use", ide_cmd[ch],
+                        0);
+    }
+    /* The standard CMOS contents a BIOS reads (written once, at power-on). */
+    cl.ram_below_4g = cfg->ram_size;
+    cl.boot_order = cfg->boot_order;
+    cl.fpu = 0; /* no x87 yet */
+    cmos_layout_apply(pc->rtc, &cl);
+
     /* Last, so that a clash names the user's -device option. */
     if (cfg->debug_exit) {
         pc->debugexit = debugexit_new(debug_exit_cb, pc);
@@ -340,6 +446,11 @@ void pc_free(PC *pc)
     debugcon_free(pc->debugcon);
     postcode_free(pc->postcode);
     port92_free(pc->port92);
+    for (int c = 0; c < 2; c++)
+        ata_free(pc->ide[c]);
+    vga_free(pc->vga); /* before phys_free: nothing is unmapped */
+    i8042_free(pc->kbc);
+    rtc_free(pc->rtc);
     pit_free(pc->pit); /* before the clock that owns its timer */
     pic_free(pc->pic);
     vclock_free(pc->clk);
@@ -350,6 +461,10 @@ void pc_free(PC *pc)
         phys_free(pc->mem);
     free(pc);
 }
+
+VGAState *pc_vga(PC *pc) { return pc->vga; }
+I8042 *pc_kbc(PC *pc) { return pc->kbc; }
+CPUState *pc_cpu(PC *pc) { return pc->cpu; }
 
 /* ------------------------------------------------------------ run loop */
 

@@ -11,6 +11,14 @@
 #include <stdint.h>
 
 #define PC_MAX_SERIAL 4
+#define PC_MAX_IDE 4 /* primary master/slave, secondary master/slave */
+
+struct BlockDev;
+struct VGAState;
+struct I8042;
+
+/* PCConfig.drive[].kind */
+enum { PC_DRIVE_NONE = 0, PC_DRIVE_DISK, PC_DRIVE_CDROM };
 
 /* How the virtual clock runs (PCConfig.clock). */
 enum {
@@ -53,6 +61,16 @@ typedef struct PCConfig {
      * end adds the host's UTC offset).  The RTC device reads it. */
     uint64_t rtc_base;
 
+    /* IDE drives, index = channel * 2 + unit (-hda, -hdb, -hdc, -hdd).
+     * The images are opened and closed by the front end; a CD-ROM drive
+     * may have no image (empty tray). */
+    struct {
+        int kind;              /* PC_DRIVE_* */
+        struct BlockDev *bd;
+    } drive[PC_MAX_IDE];
+    /* -boot order as drive letters ("c", "dc", ...); NULL = "c" (CMOS). */
+    const char *boot_order;
+
     /* Front-end hooks (any may be NULL), all given `host`. */
     void *host;
     /* An informational line (no prefix, no newline). */
@@ -85,4 +103,10 @@ void pc_free(PC *pc);
  *   odd  the status written to isa-debug-exit ((v << 1) | 1)
  *   PC_EXIT_HOST  the poll hook returned nonzero */
 int pc_run(PC *pc, char *msg, size_t msglen);
+
+/* For the front end: the display and input devices. */
+struct VGAState *pc_vga(PC *pc);
+struct I8042 *pc_kbc(PC *pc);
+struct CPUState;
+struct CPUState *pc_cpu(PC *pc);
 #endif

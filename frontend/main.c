@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "devices/blockdev.h"
 #include "devices/pc.h"
 
 #ifndef PACKAGE_VERSION
@@ -55,6 +56,16 @@ static const char usage_text[] =
     "  -rtc base=utc|localtime|DATE\n"
     "                     RTC date at power-on: host time as UTC (default),\n"
     "                     host local time, or DATE = YYYY-MM-DD[THH:MM:SS]\n"
+    "  -hda FILE, -hdb FILE, -hdc FILE, -hdd FILE\n"
+    "                     raw hard-disk image as IDE primary master/slave,\n"
+    "                     secondary master/slave\n"
+    "  -cdrom FILE        ISO image in the CD-ROM drive (secondary master)\n"
+    "  -drive SPEC        file=PATH[,if=ide][,index=0..3][,media=disk|cdrom]\n"
+    "                     [,format=raw][,readonly=on][,snapshot=on]\n"
+    "  -snapshot          keep every disk write in memory; images are never\n"
+    "                     modified\n"
+    "  -boot ORDER        boot order: drive letters a (floppy), c (disk),\n"
+    "                     d (CD-ROM), e.g. -boot dc; also order=LETTERS\n"
     "  -no-reboot         exit instead of resetting on triple fault or reset\n"
     "                     request (triple fault: exit status 3)\n"
     "  -d LIST            debug logging to stderr; LIST is comma-separated:\n"
@@ -227,7 +238,50 @@ typedef struct Options {
     unsigned icount_shift;
     int rtc_given;
     uint64_t rtc_base;
+    DriveSpec drive[PC_MAX_IDE];
+    int have_drive[PC_MAX_IDE];
+    int snapshot;
+    const char *boot_order;
 } Options;
+
+/* -hda/-hdb/-hdc/-hdd/-cdrom/-drive: one IDE slot. */
+static void add_drive(Options *o, const char *opt, const char *spec)
+{
+    DriveSpec d;
+    char err[256];
+    if (drivespec_parse(spec, &d, err, sizeof(err)) < 0)
+        die_usage("%s '%s': %s", opt, spec, err);
+    if (d.index < 0) {
+        for (int k = 0; k < PC_MAX_IDE && d.index < 0; k++)
+            if (!o->have_drive[k])
+                d.index = k;
+        if (d.index < 0)
+            die_usage("%s: all four IDE slots are in use", opt);
+    }
+    if (d.index >= PC_MAX_IDE)
+        die_usage("%s: index must be 0..3", opt);
+    if (o->have_drive[d.index])
+        die_usage("%s: IDE slot %d (%s) is already in use", opt, d.index,
+                  (const char *[]){"-hda", "-hdb", "-hdc", "-hdd"}[d.index]);
+    if (!d.cdrom && !d.path)
+        die_usage("%s: a hard disk needs file=PATH", opt);
+    o->drive[d.index] = d;
+    o->have_drive[d.index] = 1;
+}
+
+static void parse_boot(Options *o, const char *v)
+{
+    const char *order = !strncmp(v, "order=", 6) ? v + 6 : v;
+    if (!*order)
+        die_usage("-boot '%s': empty boot order", v);
+    for (const char *p = order; *p; p++)
+        if (*p != 'a' && *p != 'c' && *p != 'd' && *p != 'n')
+            die_usage("-boot '%s': unknown drive letter '%c' (use a, c, d)",
+                      v, *p);
+    if (strlen(order) > 3)
+        die_usage("-boot '%s': at most three drives", v);
+    o->boot_order = order;
+}
 
 /* SIZE: decimal MiB, or decimal with a K/M/G suffix (either case). */
 static uint64_t parse_mem(const char *s)
@@ -488,9 +542,14 @@ static void parse_args(Options *o, int argc, char **argv)
             o->no_reboot = 1;
             continue;
         }
+        if (!strcmp(name, "snapshot")) {
+            o->snapshot = 1;
+            continue;
+        }
         static const char *const with_arg[] = {
             "m", "bios", "debugcon", "postcode", "serial", "display",
-            "device", "d", "icount", "rtc", NULL};
+            "device", "d", "icount", "rtc", "hda", "hdb", "hdc", "hdd",
+            "cdrom", "drive", "boot", NULL};
         int known = 0;
         for (int k = 0; with_arg[k]; k++)
             known |= !strcmp(name, with_arg[k]);
@@ -524,6 +583,35 @@ static void parse_args(Options *o, int argc, char **argv)
             parse_icount(o, v);
         } else if (!strcmp(name, "rtc")) {
             parse_rtc(o, v);
+        } else if (name[0] == 'h' && name[1] == 'd' && name[2] >= 'a' &&
+                   name[2] <= 'd' && !name[3]) {
+            char spec[32];
+            if (strchr(v, ',') || !*v)
+                die_usage("-%s '%s': give a plain file name (or use -drive)",
+                          name, v);
+            snprintf(spec, sizeof(spec), "index=%d", name[2] - 'a');
+            size_t n = strlen(v) + 40;
+            char *full = malloc(n);
+            if (!full)
+                die_usage("out of memory");
+            snprintf(full, n, "file=%s,%s", v, spec);
+            add_drive(o, a, full);
+            free(full);
+        } else if (!strcmp(name, "cdrom")) {
+            if (strchr(v, ','))
+                die_usage("-cdrom '%s': give a plain file name (or use -drive)",
+                          v);
+            size_t n = strlen(v) + 40;
+            char *full = malloc(n);
+            if (!full)
+                die_usage("out of memory");
+            snprintf(full, n, "file=%s,index=2,media=cdrom", v);
+            add_drive(o, a, full);
+            free(full);
+        } else if (!strcmp(name, "drive")) {
+            add_drive(o, a, v);
+        } else if (!strcmp(name, "boot")) {
+            parse_boot(o, v);
         } else {
             parse_debug(o, v);
         }
@@ -671,6 +759,26 @@ int main(int argc, char **argv)
             die_usage("-postcode file:%s: cannot open: %s", o.postcode_path,
                       strerror(errno));
     }
+    BlockDev *bds[PC_MAX_IDE] = {NULL};
+    for (int k = 0; k < PC_MAX_IDE; k++) {
+        if (!o.have_drive[k])
+            continue;
+        DriveSpec *d = &o.drive[k];
+        unsigned fl = d->flags;
+        if (d->cdrom)
+            fl |= BDEV_CDROM;
+        else if (o.snapshot)
+            fl |= BDEV_SNAPSHOT;
+        if (d->path) {
+            char berr[320];
+            bds[k] = blockdev_open(d->path, fl, berr, sizeof(berr));
+            if (!bds[k])
+                die_usage("%s", berr);
+        }
+        cfg.drive[k].kind = d->cdrom ? PC_DRIVE_CDROM : PC_DRIVE_DISK;
+        cfg.drive[k].bd = bds[k];
+    }
+    cfg.boot_order = o.boot_order;
     if (o.have_debugcon) {
         chr_open(&o.debugcon, 0);
         cfg.debugcon = 1;
@@ -717,6 +825,11 @@ int main(int argc, char **argv)
     if (msg[0])
         fprintf(stderr, "x86pc: %s\n", msg);
     pc_free(pc);
+    for (int k = 0; k < PC_MAX_IDE; k++) {
+        blockdev_close(bds[k]); /* flushes; NULL is fine */
+        if (o.have_drive[k])
+            drivespec_free(&o.drive[k]);
+    }
     if (host.postcode)
         fclose(host.postcode);
     if (o.debugcon.out && o.debugcon.out != stdout)
