@@ -14,6 +14,7 @@
 ;   services.inc  INT 08h, 0Eh, 10h (fallback), 11h, 12h, 14h, 15h, 17h,
 ;                 18h, 19h, 1Ah
 ;   pci.inc       PCI BIOS 2.1 (INT 1Ah AX=B1xxh), configuration mechanism 1
+;   vgarom.inc    a PCI VGA BIOS copied to C0000h (QEMU's VGA)
 ;   flat.inc      physical memory above 1 MiB (brief protected mode), the
 ;                 local APIC's virtual wire set-up
 ;
@@ -37,6 +38,7 @@ rom_start:
 %include "services.inc"
 %include "pci.inc"
 %include "flat.inc"
+%include "vgarom.inc"
 
         align   2
 %include "keytable.inc"
