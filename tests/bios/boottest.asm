@@ -8,7 +8,8 @@
 ;
 ; Data sectors at known LBAs hold: dword LBA, then byte i = (LBA * 7 + i).
 ; The image is padded with zeros to 16 MiB by the run script; a second,
-; 4 GiB empty disk is attached as drive 81h.
+; 200 GiB empty (sparse) disk is attached as drive 81h.  If byte 8191 of
+; the image is 1, the test also reads seven keys typed by the run script.
 ;
 ; Build: nasm -f bin -o boottest.img boottest.asm
 
@@ -297,6 +298,43 @@ stage2:
         call    check_sector
         call    nl
 
+        ; ---- LBA48: write and read back LBA 300000000 (> 2^28) of drive
+        ; 81h (the script also checks the image file)
+        PRINT   "T: drive 81 AH=43h/42h LBA 300000000:"
+        mov     byte [ext_drive], 0x81
+        mov     di, BUF
+        mov     eax, 300000000
+        call    make_sector
+        mov     cx, 1
+        mov     byte [ext_fn], 0x43
+        call    ext_read
+        mov     byte [ext_fn], 0x42
+        call    clear_buf
+        mov     eax, 300000000
+        mov     cx, 1
+        call    ext_read
+        mov     di, BUF
+        mov     eax, 300000000
+        call    check_sector
+        mov     byte [ext_drive], 0x80
+        call    nl
+
+        ; ---- INT 15h AH=87h: BUF -> 2 MiB -> BUF + 512
+        PRINT   "T: INT 15h AH=87h to 2 MiB and back:"
+        mov     di, BUF
+        mov     eax, 777
+        call    make_sector
+        mov     eax, BUF
+        mov     edx, 0x200000
+        call    block_move
+        mov     eax, 0x200000
+        mov     edx, BUF + 512
+        call    block_move
+        mov     di, BUF + 512
+        mov     eax, 777
+        call    check_sector
+        call    nl
+
         ; ---- INT 15h
         call    e820_map
         mov     ax, 0xE801
@@ -471,6 +509,23 @@ stage2:
         call    hex8
         call    nl
 
+        ; ---- keyboard (only when the run script types keys)
+        cmp     byte [kbd_test], 1
+        jne     .nokeys
+        PRINT   `T: waiting for keys\n`
+        mov     cx, 7
+.key:   mov     ah, 0x10
+        int     0x16
+        PRINT   "T: INT 16h AH=10h: AX="
+        call    hex16
+        call    nl
+        loop    .key
+        mov     ah, 0x02
+        int     0x16
+        PRINT   "T: INT 16h AH=02h after the keys: "
+        call    hex8
+        call    nl
+.nokeys:
         PRINT   `T: done\n`
         mov     dx, EXIT_PORT
         xor     al, al
@@ -480,6 +535,7 @@ stage2:
 
 t0:     dd      0
 ext_fn: db      0x42
+ext_drive: db   0x80
 
 ; AH=[ext_fn] with CX sectors at LBA EAX to/from BUF; prints the status.
 ext_read:
@@ -490,7 +546,7 @@ ext_read:
         mov     word [dap_buf], BUF
         mov     word [dap_buf + 2], 0
         mov     si, dap
-        mov     dl, 0x80
+        mov     dl, [ext_drive]
         mov     ah, [ext_fn]
         int     0x13
         pushf
@@ -679,6 +735,40 @@ disk_info:
 
 edd_buf: times 0x42 db 0
 
+; INT 15h AH=87h: 512 bytes from linear EAX to linear EDX.  Prints the
+; status.
+block_move:
+        push    es
+        mov     di, gdt87 + 0x10
+        call    set_desc
+        mov     eax, edx
+        mov     di, gdt87 + 0x18
+        call    set_desc
+        xor     ax, ax
+        mov     es, ax
+        mov     si, gdt87
+        mov     cx, 256
+        mov     ah, 0x87
+        int     0x15
+        pushf
+        pop     bx
+        call    show_status
+        pop     es
+        ret
+
+; Data descriptor at DS:DI, base EAX, limit FFFFh.
+set_desc:
+        mov     word [di], 0xFFFF
+        mov     [di + 2], ax
+        shr     eax, 16
+        mov     [di + 4], al
+        mov     byte [di + 5], 0x93
+        mov     byte [di + 6], 0
+        mov     [di + 7], ah
+        ret
+
+gdt87:  times 48 db 0
+
 ; INT 15h E820h: the whole map.
 e820_map:
         xor     ebx, ebx
@@ -712,7 +802,9 @@ e820_map:
 
 e820_buf: times 24 db 0
 
-        times   16 * 512 - ($ - $$) db 0
+        times   16 * 512 - 1 - ($ - $$) db 0
+kbd_test:
+        db      0                       ; byte 8191 of the image: 1 = keys
 
 ; ---------------------------------------------------------------- data sectors
 %macro DATASECTOR 1
