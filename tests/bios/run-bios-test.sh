@@ -2,8 +2,9 @@
 # run-bios-test.sh -- boots the BIOS test disk (boottest.asm) and checks what
 # its boot sector reports about the BIOS services.
 #
-# Runs the emulator twice: with the x86pc BIOS, and (for reference) with
-# SeaBIOS.  Lines "T: ..." of both runs must equal boottest.expected; lines
+# Runs the emulator with the x86pc BIOS, and (for reference) with SeaBIOS;
+# on QEMU also once more with the x86pc BIOS and a read error injected at
+# LBA 2000 (blkdebug).  Lines "T: ..." of both runs must equal boottest.expected; lines
 # "M: ..." (memory map and sizes, which differ between BIOSes) of the x86pc
 # BIOS run must equal boottest-mem.expected.  Both runs must end through
 # isa-debug-exit with status 1.
@@ -85,7 +86,13 @@ run() {
         printf '\001' | dd of="$work/hda.img" bs=1 seek=8191 conv=notrunc \
             2>/dev/null || return 99
     fi
-    if [ -n "${BIOS_TEST_HDA:-}" ]; then
+    if [ "$name" = x86pc-err ]; then
+        # QEMU's blkdebug fails every read of sector 2000 of drive 80h
+        printf '[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "2000"\n' \
+            >"$work/blkdebug.conf"
+        set -- -drive "file=blkdebug:$work/blkdebug.conf:$work/hda.img,format=raw,if=ide,index=0" \
+            -drive "file=$work/hdb.img,format=raw,if=ide,index=1"
+    elif [ -n "${BIOS_TEST_HDA:-}" ]; then
         set -- "$BIOS_TEST_HDA" "$work/hda.img" \
             "${BIOS_TEST_HDB:--hdb}" "$work/hdb.img"
     else
@@ -181,6 +188,30 @@ if run x86pc "$bios"; then
 else
     fail=1
 fi
+
+# Read errors (QEMU only, without typed keys): the BIOS reports them on the
+# console and to the caller.
+case $emu in
+*qemu*)
+    keys_saved=$keys keys=0
+    if run x86pc-err "$bios"; then
+        # (the BIOS message lands inside the test's "T: AH=42h LBA 2000:" line)
+        if grep -q '^T: AH=42h LBA 2000:Disk read error at LBA 2000$' "$work/x86pc-err.out" &&
+            grep -q '^ CF=1 AH=10 data BAD$' "$work/x86pc-err.out" &&
+            grep -q '^T: AH=42h LBA 30000: CF=0 AH=00 data ok' "$work/x86pc-err.out" &&
+            grep -q '^T: done' "$work/x86pc-err.out"; then
+            echo "ok: x86pc: read error at LBA 2000 reported (console, CF=1 AH=10h)"
+        else
+            echo "run-bios-test: x86pc: injected read error not reported:" >&2
+            cat "$work/x86pc-err.out" >&2
+            fail=1
+        fi
+    else
+        fail=1
+    fi
+    keys=$keys_saved
+    ;;
+esac
 
 if [ "$seabios" = none ]; then
     echo "SeaBIOS reference run skipped (SEABIOS=none)"
