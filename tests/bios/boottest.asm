@@ -385,9 +385,9 @@ stage2:
         mov     cx, dx
         sub     ecx, [t0]
         PRINT   "T: INT 1Ah ticks over a 0.5 s wait: "
-        cmp     ecx, 7
-        jb      .tbad
-        cmp     ecx, 12
+        cmp     ecx, 4                  ; 9 expected; wide bounds for a
+        jb      .tbad                   ; busy host
+        cmp     ecx, 20
         ja      .tbad
         PRINT   `ok\n`
         jmp     .rtc

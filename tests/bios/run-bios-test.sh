@@ -57,6 +57,7 @@ if [ -z "$bios" ] || [ ! -f "$bios" ]; then
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/bios-test.XXXXXX") || exit 99
+# shellcheck disable=SC2317 # called by the trap
 cleanup() { if [ "${BIOS_TEST_KEEP:-0}" != 1 ]; then rm -rf "$work"; fi; }
 trap cleanup EXIT
 
