@@ -298,6 +298,70 @@ stage2:
         call    check_sector
         call    nl
 
+        ; ---- INT 13h status, verify, seek
+        mov     ax, 0x0201              ; fails: sector 0
+        mov     bx, BUF
+        xor     cx, cx
+        mov     dx, 0x0080
+        int     0x13
+        mov     ah, 0x01
+        mov     dl, 0x80
+        int     0x13
+        pushf
+        pop     bx
+        PRINT   "T: AH=01h after a failed call:"
+        call    show_status
+        call    nl
+        mov     ah, 0x01
+        mov     dl, 0x80
+        int     0x13
+        pushf
+        pop     bx
+        PRINT   "T: AH=01h again:"
+        call    show_status
+        call    nl
+        PRINT   "T: AH=04h verify 2 sectors at C/H/S 1/2/3:"
+        mov     ax, 0x0402
+        mov     cx, 0x0103
+        mov     dx, 0x0280
+        int     0x13
+        pushf
+        pop     bx
+        call    show_status
+        PRINT   " AL="
+        call    hex8
+        call    nl
+        PRINT   "T: AH=0Ch seek C/H/S 5/0/1:"
+        mov     ah, 0x0C
+        mov     cx, 0x0501
+        mov     dx, 0x0080
+        int     0x13
+        pushf
+        pop     bx
+        call    show_status
+        call    nl
+        PRINT   "T: AH=44h verify LBA 100:"
+        mov     eax, 100
+        mov     cx, 1
+        mov     byte [ext_fn], 0x44
+        call    ext_read
+        call    nl
+        PRINT   "T: AH=47h seek LBA 100:"
+        mov     eax, 100
+        mov     cx, 1
+        mov     byte [ext_fn], 0x47
+        call    ext_read
+        mov     byte [ext_fn], 0x42
+        call    nl
+        PRINT   "T: drive 82 AH=08h:"
+        mov     ah, 0x08
+        mov     dl, 0x82
+        int     0x13
+        pushf
+        pop     bx
+        call    show_status
+        call    nl
+
         ; ---- LBA48: write and read back LBA 300000000 (> 2^28) of drive
         ; 81h (the script also checks the image file)
         PRINT   "T: drive 81 AH=43h/42h LBA 300000000:"
@@ -369,6 +433,67 @@ stage2:
         call    nl
         xor     ax, ax
         mov     es, ax
+
+        ; ---- INT 15h A20 on/off
+        mov     ax, 0x2400
+        int     0x15
+        mov     ax, 0x2402
+        int     0x15
+        PRINT   "T: INT 15h AX=2400h, 2402h: A20="
+        call    hex8
+        mov     ax, 0x2401
+        int     0x15
+        mov     ax, 0x2402
+        int     0x15
+        PRINT   ", after 2401h: "
+        call    hex8
+        call    nl
+
+        ; ---- INT 14h: COM1 initialised to 9600 8N1, status
+        mov     ax, 0x00E3
+        xor     dx, dx
+        int     0x14
+        PRINT   "T: INT 14h AH=00h COM1 9600 8N1: AX="
+        call    hex16
+        call    nl
+        mov     ax, 0x0141              ; send 'A'
+        xor     dx, dx
+        int     0x14
+        PRINT   "T: INT 14h AH=01h: AH="
+        mov     al, ah
+        call    hex8
+        call    nl
+        mov     ah, 0x03
+        mov     dx, 3
+        int     0x14
+        PRINT   "M: INT 14h AH=03h COM4 (absent): AH="
+        mov     al, ah
+        call    hex8
+        call    nl
+
+        ; ---- INT 1Ah: set the RTC time and date, read them back
+        mov     ah, 0x03
+        mov     cx, 0x2259              ; 22:59:30
+        mov     dx, 0x3000
+        int     0x1A
+        mov     ah, 0x05
+        mov     cx, 0x2024              ; 2024-02-29
+        mov     dx, 0x0229
+        int     0x1A
+        mov     ah, 0x04
+        int     0x1A
+        PRINT   "T: INT 1Ah AH=05h/04h: date "
+        mov     ax, cx
+        call    hex16
+        mov     ax, dx
+        call    hex16
+        call    nl
+        mov     ah, 0x02
+        int     0x1A
+        PRINT   "T: INT 1Ah AH=03h/02h: hour:min "
+        mov     ax, cx
+        call    hex16
+        call    nl
 
         ; ---- INT 1Ah: ticks advance over an INT 15h AH=86h wait of 0.5 s
         mov     ah, 0x00
@@ -507,6 +632,34 @@ stage2:
         int     0x16
         PRINT   "T: INT 16h AH=02h: "
         call    hex8
+        call    nl
+        mov     ah, 0x12
+        int     0x16
+        PRINT   "T: INT 16h AH=12h: "
+        call    hex16
+        call    nl
+        mov     cx, 17                  ; fill the 15-key buffer
+.fill:  push    cx
+        mov     ah, 0x05
+        mov     cx, 0x3062
+        int     0x16
+        pop     cx
+        loop    .fill
+        PRINT   "T: INT 16h AH=05h on a full buffer: AL="
+        call    hex8
+        call    nl
+        mov     cx, 0
+.drain: mov     ah, 0x11
+        int     0x16
+        jz      .drained
+        mov     ah, 0x10
+        int     0x16
+        inc     cx
+        jmp     .drain
+.drained:
+        PRINT   "T: keys in the buffer: "
+        movzx   eax, cx
+        call    dec
         call    nl
 
         ; ---- keyboard (only when the run script types keys)
