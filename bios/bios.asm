@@ -1,100 +1,67 @@
-; x86pc default firmware: a placeholder until there is a real BIOS.
+; x86pc system BIOS.
 ;
-; A 64 KiB ROM mapped at F000:0000 (and at FFFF0000).  The CPU starts at
-; F000:FFF0 with CS.base = FFFF0000; the far jump there reloads CS so that
-; execution continues in the copy below 1 MiB.  The ROM needs no RAM: no
-; stack, no variables.
+; A 64 KiB ROM for a PC like QEMU's `pc` machine (i440FX/PIIX3): it is
+; mapped at F000:0000 and at FFFF0000; the CPU starts at F000:FFF0.  All of
+; the code runs in real mode from the ROM (no shadow RAM is needed); the
+; BIOS's variables live in the BDA (0040:0000) and a 1 KiB EBDA at 9FC0:0000.
 ;
-; It writes POST code 01h to port 80h, prints a banner to the debug console
-; (port E9h) and to COM1 (3F8h, 115200 8N1, polled), then halts with
-; interrupts disabled.  Build: nasm -f bin -o bios.bin bios.asm
+;   post.inc      power-on self test, boot
+;   util.inc      console output (port E9h, COM1, the screen once a VGA BIOS
+;                 is installed) and number printing
+;   memmap.inc    memory sizing from CMOS and fw_cfg "etc/e820", the E820 map
+;   disk.inc      ATA PIO driver and INT 13h
+;   kbd.inc       INT 09h and INT 16h (keytable.inc: the US layout)
+;   services.inc  INT 08h, 0Eh, 10h (fallback), 11h, 12h, 14h, 15h, 17h,
+;                 18h, 19h, 1Ah
+;   pci.inc       PCI BIOS 2.1 (INT 1Ah AX=B1xxh), configuration mechanism 1
+;   vgarom.inc    a PCI VGA BIOS copied to C0000h (QEMU's VGA)
+;   flat.inc      physical memory above 1 MiB (brief protected mode), the
+;                 local APIC's virtual wire set-up
+;
+; Build: nasm -f bin -o bios.bin bios.asm   (run from this directory or use -I)
 
-        cpu     386
+        cpu     686
         bits    16
         org     0
 
-COM1            equ     0x3F8
-DEBUGCON        equ     0xE9
-POSTCODE        equ     0x80
+%include "defs.inc"
 
-; Sends BL to COM1 once THR is empty (or after 65535 polls).  Uses AL, CX, DX.
-%macro SEND_BL 0
-        mov     dx, COM1 + 5
-        mov     cx, 0xFFFF
-%%wait: in      al, dx
-        test    al, 0x20
-        loopz   %%wait
-        mov     dx, COM1
-        mov     al, bl
-        out     dx, al
-%endmacro
+; ---------------------------------------------------------------- code
+rom_start:
+        db      "x86pc BIOS ROM", 0
 
-start:
-        cli
-        cld
-        mov     al, 0x01
-        out     POSTCODE, al
-        mov     ax, cs
-        mov     ds, ax
+%include "util.inc"
+%include "post.inc"
+%include "memmap.inc"
+%include "disk.inc"
+%include "kbd.inc"
+%include "services.inc"
+%include "pci.inc"
+%include "flat.inc"
+%include "vgarom.inc"
 
-        ; Debug console: the banner, LF line ending.
-        mov     si, banner
-.dbg:   lodsb
-        test    al, al
-        jz      .uart
-        out     DEBUGCON, al
-        jmp     .dbg
+        align   2
+%include "keytable.inc"
 
-        ; COM1: 115200 baud (divisor 1), 8 data bits, no parity, 1 stop bit,
-        ; FIFOs on, interrupts off, DTR+RTS.
-.uart:  mov     dx, COM1 + 3
-        mov     al, 0x80                ; LCR: DLAB=1
-        out     dx, al
-        mov     dx, COM1 + 0
-        mov     al, 1                   ; DLL
-        out     dx, al
-        inc     dx
-        xor     al, al                  ; DLM
-        out     dx, al
-        mov     dx, COM1 + 3
-        mov     al, 0x03                ; LCR: 8N1, DLAB=0
-        out     dx, al
-        mov     dx, COM1 + 1
-        xor     al, al                  ; IER: no interrupts
-        out     dx, al
-        mov     dx, COM1 + 2
-        mov     al, 0x07                ; FCR: enable and clear FIFOs
-        out     dx, al
-        mov     dx, COM1 + 4
-        mov     al, 0x03                ; MCR: DTR, RTS
-        out     dx, al
+; INT 15h AH=C0h system configuration table.
+sysconf_table:
+        dw      8               ; bytes that follow
+        db      0xFC            ; model: AT
+        db      0x00            ; submodel
+        db      0x01            ; BIOS revision
+        db      0x70            ; 2nd 8259, RTC, INT 15h/4Fh called by INT 09h
+        db      0x00, 0x00, 0x00, 0x00
 
-        ; Same text with CR LF line endings.  Each byte waits (bounded) for
-        ; LSR.THRE so that a missing UART cannot hang the ROM.
-        mov     si, banner
-.ser:   lodsb
-        test    al, al
-        jz      .done
-        cmp     al, 10
-        jne     .put
-        mov     bl, 13
-        SEND_BL
-        mov     al, 10
-.put:   mov     bl, al
-        SEND_BL
-        jmp     .ser
+; INT 1Eh: diskette parameter table (1.44 MB values; no floppy is present
+; but programs read this table).
+diskette_params:
+        db      0xAF, 0x02, 0x25, 0x02, 0x12, 0x1B, 0xFF, 0x6C, 0xF6, 0x0F, 0x08
 
-.done:  mov     al, 0xFF
-        out     POSTCODE, al
-.halt:  cli
-        hlt
-        jmp     .halt
-
-banner: db      "x86pc BIOS: no boot devices yet", 10, 0
+rom_end_of_code:
 
         times   0xFFF0 - ($ - $$) db 0xFF
-reset:  jmp     0xF000:start            ; F000:FFF0, the reset vector
-        db      "06/01/25"              ; build-date slot at F000:FFF5
-        times   0xFFFE - ($ - $$) db 0xFF
+reset:  jmp     0xF000:post             ; F000:FFF0, the reset vector
+        db      "11/21/26"              ; build-date slot at F000:FFF5
+        db      0xFF
         db      0xFC                    ; model byte at F000:FFFE: AT
         db      0x00
