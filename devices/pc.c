@@ -42,6 +42,7 @@
 #include "devices/blockdev.h"
 #include "devices/bus.h"
 #include "devices/cmos_layout.h"
+#include "devices/fw_cfg.h"
 #include "devices/i8042.h"
 #include "devices/rtc.h"
 #include "devices/vga.h"
@@ -88,6 +89,7 @@ struct PC {
     I8042 *kbc;
     VGAState *vga;
     ATAChannel *ide[2];
+    FwCfg *fwcfg;
     int a20_kbc, a20_p92; /* last value each source wrote */
     int in_slice; /* inside cpu_run(): a kick ends the slice */
     PCSerialPort serial[PC_MAX_SERIAL];
@@ -242,6 +244,8 @@ static void pc_reset_devices(PC *pc)
     for (int c = 0; c < 2; c++)
         if (pc->ide[c])
             ata_reset(pc->ide[c]);
+    if (pc->fwcfg)
+        fw_cfg_reset(pc->fwcfg);
     postcode_reset(pc->postcode);
     pic_reset(pc->pic);
     pit_reset(pc->pit);
@@ -419,6 +423,21 @@ PC *pc_new(const PCConfig *cfg, char *err, size_t errlen, int *status)
     cl.fpu = 0; /* no x87 yet */
     cmos_layout_apply(pc->rtc, &cl);
 
+    /* fw_cfg at 0x510/0x511 (QEMU's interface): RAM size and the E820
+     * map for the firmware. */
+    pc->fwcfg = fw_cfg_new();
+    if (!pc->fwcfg)
+        return fail(pc, status, 1, err, errlen, "out of memory", 0, 0);
+    if (fw_cfg_register(pc->fwcfg, pc->bus, 0x510) < 0)
+        return fail(pc, status, 2, err, errlen, "port conflict", 0, 0);
+    fw_cfg_add_i64(pc->fwcfg, FW_CFG_RAM_SIZE, cfg->ram_size);
+    fw_cfg_add_i16(pc->fwcfg, FW_CFG_NB_CPUS, 1);
+    {
+        uint8_t e[FW_CFG_E820_ENTRY_SIZE];
+        fw_cfg_e820_entry(e, 0, cfg->ram_size, FW_CFG_E820_RAM);
+        fw_cfg_add_file(pc->fwcfg, "etc/e820", e, sizeof e);
+    }
+
     /* Last, so that a clash names the user's -device option. */
     if (cfg->debug_exit) {
         pc->debugexit = debugexit_new(debug_exit_cb, pc);
@@ -446,6 +465,7 @@ void pc_free(PC *pc)
     debugcon_free(pc->debugcon);
     postcode_free(pc->postcode);
     port92_free(pc->port92);
+    fw_cfg_free(pc->fwcfg);
     for (int c = 0; c < 2; c++)
         ata_free(pc->ide[c]);
     vga_free(pc->vga); /* before phys_free: nothing is unmapped */
