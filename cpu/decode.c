@@ -375,9 +375,11 @@ void icache_flush(CPUState *c)
         c->icache[k].pa = 1;
 }
 
+/* Direct-mapped by the low address bits: consecutive instructions land in
+ * neighbouring entries, which keeps straight-line code cache friendly. */
 static inline unsigned ic_hash(uint32_t pa)
 {
-    return (pa * 0x9E3779B1u) >> (32 - ICACHE_BITS);
+    return pa & (ICACHE_SIZE - 1);
 }
 
 /* The instruction at CS:EIP, from the cache when its page is unchanged

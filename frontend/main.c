@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cpu/cpu.h"
 #include "devices/blockdev.h"
 #include "devices/pc.h"
 
@@ -234,6 +235,7 @@ typedef struct Options {
     unsigned debug_exit_base, debug_exit_size;
     int no_reboot;
     int log_post;
+    int log_stats;
     int icount;
     unsigned icount_shift;
     int rtc_given;
@@ -372,7 +374,9 @@ static void parse_debug(Options *o, const char *list)
     char buf[256];
     if (!strcmp(list, "help")) {
         printf("Log items for -d (comma-separated):\n"
-               "  post   every write to port 0x80 (POST code)\n");
+               "  post   every write to port 0x80 (POST code)\n"
+               "  stats  at exit: instructions, wall time, MIPS, TLB and\n"
+               "         decoded-instruction cache counters\n");
         exit(0);
     }
     snprintf(buf, sizeof(buf), "%s", list);
@@ -381,6 +385,8 @@ static void parse_debug(Options *o, const char *list)
     for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
         if (!strcmp(tok, "post"))
             o->log_post = 1;
+        else if (!strcmp(tok, "stats"))
+            o->log_stats = 1;
         else
             die_usage("-d: unknown log item '%s' (try -d help)", tok);
     }
@@ -819,11 +825,40 @@ int main(int argc, char **argv)
         tty_raw();
 
     char msg[512];
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     status = pc_run(pc, msg, sizeof(msg));
+    clock_gettime(CLOCK_MONOTONIC, &t1);
     flush_all(&host);
     tty_restore();
     if (msg[0])
         fprintf(stderr, "x86pc: %s\n", msg);
+    if (o.log_stats) {
+        CPUStats st;
+        CPUState *cpu = pc_cpu(pc);
+        double secs = (double)(t1.tv_sec - t0.tv_sec) +
+                      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        uint64_t n = cpu_icount(cpu);
+        cpu_get_stats(cpu, &st);
+        uint64_t acc = st.tlb_hits + st.tlb_misses;
+        uint64_t ic = st.icache_hits + st.icache_misses;
+        fprintf(stderr,
+                "x86pc: stats: insns=%llu seconds=%.3f mips=%.2f "
+                "tlb_hits=%llu tlb_misses=%llu tlb_hit_rate=%.4f "
+                "tlb_flushes=%llu tlb_invlpg=%llu icache_hits=%llu "
+                "icache_misses=%llu icache_hit_rate=%.4f icache_smc=%llu\n",
+                (unsigned long long)n, secs,
+                secs > 0 ? (double)n / secs / 1e6 : 0.0,
+                (unsigned long long)st.tlb_hits,
+                (unsigned long long)st.tlb_misses,
+                acc ? (double)st.tlb_hits / (double)acc : 0.0,
+                (unsigned long long)st.tlb_flushes,
+                (unsigned long long)st.tlb_invlpg,
+                (unsigned long long)st.icache_hits,
+                (unsigned long long)st.icache_misses,
+                ic ? (double)st.icache_hits / (double)ic : 0.0,
+                (unsigned long long)st.icache_smc);
+    }
     pc_free(pc);
     for (int k = 0; k < PC_MAX_IDE; k++) {
         blockdev_close(bds[k]); /* flushes; NULL is fine */
