@@ -78,6 +78,9 @@ void cpu_set_seg_real(CPUState *c, int s, uint16_t sel);
 void cpu_set_seg_raw(CPUState *c, int s, const CPUSeg *seg);
 uint32_t cpu_get_cr(const CPUState *c, int n);
 void cpu_set_cr0_raw(CPUState *c, uint32_t v);
+/* Sets CR0, CR2, CR3 or CR4 without the MOV CRn checks (debugger, tests),
+ * with the TLB flushes the architecture implies. */
+void cpu_set_cr_raw(CPUState *c, int n, uint32_t v);
 int cpu_get_cpl(const CPUState *c);
 uint64_t cpu_icount(const CPUState *c);
 

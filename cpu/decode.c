@@ -396,8 +396,16 @@ Insn *fetch_insn(CPUState *c, Insn *scratch)
     uint8_t mode;
 
     if (unlikely(e->tag_x != (lin & ~0xFFFu))) {
-        decode_insn(c, scratch);
-        return scratch;
+        /* Translate the first byte's page now (the CS limit check comes
+         * first, as in decode_insn), so even the first execution is
+         * cached. */
+        if (eip < cs->lo || eip > cs->hi)
+            EXC_GP(c, 0);
+        e = tlb_lookup(c, lin, ACC_X);
+        if (e->tag_x != (lin & ~0xFFFu)) { /* not in host memory */
+            decode_insn(c, scratch);
+            return scratch;
+        }
     }
     pa = e->ppage | (lin & 0xFFFu);
     if (unlikely(pa >= c->fast->code_limit)) {

@@ -346,7 +346,14 @@ int cpu_halt_can_wake(const CPUState *c)
 uint32_t cpu_get_reg(const CPUState *c, int r) { return c->regs[r & 7]; }
 void cpu_set_reg(CPUState *c, int r, uint32_t v) { c->regs[r & 7] = v; }
 uint32_t cpu_get_eip(const CPUState *c) { return c->eip; }
-void cpu_set_eip(CPUState *c, uint32_t v) { c->eip = v; }
+/* Moving EIP also ends a HLT (not a shutdown): the debugger or a test
+ * resumes the CPU somewhere else. */
+void cpu_set_eip(CPUState *c, uint32_t v)
+{
+    c->eip = v;
+    if (c->halted == 1)
+        c->halted = 0;
+}
 uint32_t cpu_get_eflags(CPUState *c) { return cpu_eflags(c); }
 void cpu_set_eflags(CPUState *c, uint32_t v)
 {
@@ -389,6 +396,25 @@ void cpu_set_cr0_raw(CPUState *c, uint32_t v)
 {
     c->cr0 = v | CR0_ET;
     cpu_update_mode(c);
+}
+void cpu_set_cr_raw(CPUState *c, int n, uint32_t v)
+{
+    switch (n) {
+    case 0:
+        cpu_set_cr0_raw(c, v);
+        break;
+    case 2:
+        c->cr2 = v;
+        break;
+    case 3:
+        c->cr3 = v;
+        tlb_flush_nonglobal(c);
+        break;
+    case 4:
+        c->cr4 = v;
+        tlb_check_mode(c);
+        break;
+    }
 }
 int cpu_get_cpl(const CPUState *c) { return c->cpl; }
 uint64_t cpu_icount(const CPUState *c) { return c->icount; }
