@@ -70,6 +70,11 @@ void piix3_reset(PIIX3 *p);
 void piix3_isa_input(void *piix3, int n, int level);
 /* Current level of ISA IRQ output n. */
 int piix3_isa_level(const PIIX3 *p, int n);
+/* piix3_load re-derives the outputs from the loaded routing and the
+ * current PIRQ levels and drives all 16 lines with their levels; functions
+ * loaded later update the lines through their INTx as usual.  Load the
+ * interrupt controller after the PCI devices, or let it treat a repeated
+ * level as no event. */
 void piix3_save(const PIIX3 *p, SnapWriter *w);
 int piix3_load(PIIX3 *p, SnapReader *r);
 PCIDevice *piix3_pci(PIIX3 *p);

@@ -76,7 +76,11 @@
  * PCI_BAR_PREFETCH) and pci_bar_set_mmio() (handlers see the offset into the
  * BAR), or the device registers things itself from its bar_map callback.
  *
- * The bus owns the PCIDevice objects: they live until pci_bus_free(). */
+ * The bus owns the PCIDevice objects: they live until pci_bus_free(), which
+ * neither unmaps BARs nor calls any hook.  Tear-down order: each device's
+ * own free (which may still use the bus: piix3_free unhooks itself,
+ * piix4pm_free unregisters its ports), then pci_bus_free, then the IOBus,
+ * PhysMem and VClock. */
 #ifndef X86PC_PCI_H
 #define X86PC_PCI_H
 #include <stdint.h>

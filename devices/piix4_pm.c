@@ -29,6 +29,10 @@
 #define CNT_SLP_EN 0x2000
 #define CNT_STORE_MASK 0x1C03 /* SCI_EN, BM_RLD, SLP_TYP */
 
+/* Snapshot sanity bound on the epoch (2^30 epochs = 80 years of guest
+ * time): keeps every tick/ns conversion far from 64-bit overflow. */
+#define PM_EPOCH_LIMIT (1ull << 30)
+
 #define ACPI_ENABLE 0xF1
 #define ACPI_DISABLE 0xF0
 
@@ -375,7 +379,8 @@ int piix4pm_load(PIIX4PM *pm, SnapReader *r)
     snap_get_bytes(r, ge, 2);
     uint8_t apmc = snap_get_u8(r), apms = snap_get_u8(r);
     snap_check(r, (sts & ~STS_MASK) == 0 && (en & ~EN_MASK) == 0 &&
-                      (cnt & ~CNT_STORE_MASK) == 0 && epoch < (1ull << 40));
+                      (cnt & ~CNT_STORE_MASK) == 0 &&
+                      epoch < PM_EPOCH_LIMIT);
     if (r->err)
         goto bad;
     pm->sts = sts;

@@ -262,6 +262,14 @@ static void test_mechanism(void)
     ok(cfg_rd(m, D_PM, 0x3D, 1) == 1 && cfg_rd(m, D_ISA, 0x3D, 1) == 0,
        "interrupt pin: PM INTA, ISA bridge none");
     ok(cfg_rd(m, D_HOST, 0x2C, 4) == 0x11001AF4u, "subsystem 1AF4:1100");
+    PCIBus *b2 = pci_bus_new(m->io, NULL);
+    ok(pci_bus_register(b2, m->io, 0xCF8) == -1 &&
+           cfg_rd(m, D_HOST, 0, 4) == 0x12378086u,
+       "a second bus on 0xCF8 is refused; the first keeps working");
+    ok(pci_device_new(m->bus, D_ISA, 1, 2, 0, 0, NULL) == NULL &&
+           pci_device_new(m->bus, 256, 1, 2, 0, 0, NULL) == NULL,
+       "taken or out-of-range devfn refused");
+    pci_bus_free(b2);
     m_free(m);
 }
 
@@ -929,6 +937,35 @@ static void test_snapshot(void)
            (cfg_rd(m, D_T3, 0x10, 4) & 1) == 1,
        "BAR type bits come from the model, not the snapshot");
     free(copy);
+
+    /* PM epoch: far future rejected; in the past accepted and handled. */
+    SnapWriter w3;
+    snap_writer_init(&w3);
+    piix4pm_save(m->pm, &w3);
+    size_t epos = 8 + (8 + 1 + 256 + 1) + 6;
+    for (int k = 0; k < 8; k++)
+        w3.buf[epos + k] = k == 5 ? 0x01 : 0; /* 2^40 */
+    snap_reader_init(&bad, w3.buf, w3.len);
+    ok(piix4pm_load(m->pm, &bad) == -1, "PM: absurd timer epoch rejected");
+    piix4pm_save(m->pm, &w3); /* after the reset that the failure did */
+    snap_writer_free(&w3);
+    snap_writer_init(&w3);
+    iobus_write(m->io, 0xCF8, 0x80000B40u, 4);
+    iobus_write(m->io, 0xCFC, 0x0601, 4);
+    iobus_write(m->io, 0xCF8, 0x80000B80u, 4);
+    iobus_write(m->io, 0xCFC, 0x01, 1);
+    iobus_write(m->io, 0x602, 0x0001, 2);
+    vclock_advance(m->clk, 3000000000u); /* one epoch passes */
+    piix4pm_save(m->pm, &w3);
+    for (int k = 0; k < 8; k++)
+        w3.buf[epos + k] = 0; /* epoch 0: long past */
+    snap_reader_init(&bad, w3.buf, w3.len);
+    ok(piix4pm_load(m->pm, &bad) == 0, "PM: epoch in the past accepted");
+    vclock_advance(m->clk, 1);
+    ok((iobus_read(m->io, 0x600, 2) & 1) && m->irq.level[9] == 1 &&
+           vclock_next_deadline(m->clk) > vclock_now(m->clk),
+       "PM: stale epoch gives one overflow event, timer armed ahead");
+    snap_writer_free(&w3);
     snap_writer_free(&w1);
     snap_writer_free(&w2);
     m_free(m);
