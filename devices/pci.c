@@ -49,6 +49,7 @@ struct PCIBus {
     PhysMem *mem;
     PCIDevice *dev[256];
     uint32_t confadd;
+    int freed; /* a BAR released its space: retry refused registrations */
     unsigned pirq_count[4];
     void (*pirq_fn)(void *, int, int);
     void *pirq_opaque;
@@ -125,6 +126,7 @@ static void bar_unmap(PCIDevice *d, int i)
             iobus_unregister(d->bus->io, (uint16_t)old, b->size);
         else if (b->kind == 2 || b->kind == 3)
             phys_del_region(d->bus->mem, old);
+        d->bus->freed = 1;
     }
     b->registered = 0;
     b->mapped = PCI_BAR_UNMAPPED;
@@ -132,11 +134,12 @@ static void bar_unmap(PCIDevice *d, int i)
         d->ops.bar_map(d->ops.opaque, i, old, 0);
 }
 
-static void bar_map(PCIDevice *d, int i, uint32_t addr)
+/* Registers the core-managed handlers of BAR i at its mapped address. */
+static void try_register(PCIDevice *d, int i)
 {
     PCIBar *b = &d->bar[i];
+    uint32_t addr = b->mapped;
     int r = -1;
-    b->mapped = addr;
     if (b->kind == 1 && d->bus->io)
         r = iobus_register(d->bus->io, (uint16_t)addr, b->size, b->widths,
                            b->io_rd, b->io_wr, b->hopaque);
@@ -146,8 +149,32 @@ static void bar_map(PCIDevice *d, int i, uint32_t addr)
     else if (b->kind == 3 && d->bus->mem && d->rom)
         r = phys_add_rom(d->bus->mem, addr, d->rom, d->rom_size);
     b->registered = r == 0;
+}
+
+static void bar_map(PCIDevice *d, int i, uint32_t addr)
+{
+    d->bar[i].mapped = addr;
+    try_register(d, i);
     if (d->ops.bar_map)
         d->ops.bar_map(d->ops.opaque, i, addr, 1);
+}
+
+/* A BAR whose registration was refused (the guest placed it over
+ * something else) gets another chance whenever some BAR has released its
+ * space, so e.g. swapping two BARs one write at a time ends with both
+ * decoding, as on real hardware. */
+static void retry_refused(PCIBus *bus)
+{
+    while (bus->freed) {
+        bus->freed = 0;
+        for (int f = 0; f < 256; f++) {
+            PCIDevice *d = bus->dev[f];
+            for (int i = 0; d && i < NBARS; i++)
+                if (d->bar[i].mapped != PCI_BAR_UNMAPPED &&
+                    !d->bar[i].registered && d->bar[i].kind)
+                    try_register(d, i);
+        }
+    }
 }
 
 static void update_mappings(PCIDevice *d)
@@ -160,6 +187,7 @@ static void update_mappings(PCIDevice *d)
         if (a != PCI_BAR_UNMAPPED)
             bar_map(d, i, a);
     }
+    retry_refused(d->bus);
 }
 
 static void pirq_change(PCIBus *bus, int pirq, int delta)

@@ -44,7 +44,9 @@
  *      IOBus/PhysMem and calls bar_map(opaque, bar, new_addr, 1).
  * bar is 0-5, or PCI_ROM_BAR for the expansion ROM.  A registration that
  * fails because the guest placed the BAR over another device is skipped
- * (that BAR decodes nothing until it is moved); bar_map is still called.
+ * (bar_map is still called) and retried whenever another BAR releases its
+ * space.  A device that registers things itself from bar_map must cope
+ * with such clashes on its own (iobus_register/phys_add_mmio return -1).
  *
  * Example (a device with one 16-port I/O BAR and INTA):
  *

@@ -87,7 +87,8 @@ static uint32_t tdev_io_read(void *opaque, uint16_t port, unsigned size)
 {
     TDev *t = opaque;
     uint32_t off = port - pci_bar_addr(t->pci, 0);
-    return 0xA0 + off;
+    /* 0xA0-0xAF from slot 3, 0xB0-0xBF from slot 4 */
+    return 0xA0 + off + (pci_devfn(t->pci) == PCI_DEVFN(4, 0) ? 0x10 : 0);
 }
 
 static void tdev_io_write(void *opaque, uint16_t port, uint32_t val,
@@ -446,6 +447,20 @@ static void test_bars(void)
            cfg_rd(m, D_T3, 0x10, 4) == 0xD001u,
        "moved away from the clash: decodes again");
 
+    /* Swapping two BARs one write at a time: the first write clashes. */
+    cfg_wr(m, D_T4, 0x10, 0xC001, 4);
+    cfg_wr(m, D_T4, 0x04, 0x0001, 2);
+    cfg_wr(m, D_T3, 0x10, 0xC001, 4); /* t3: 0xD000 -> 0xC000 (taken) */
+    ok(iobus_read(m->io, 0xC000, 1) == 0xB0 &&
+           iobus_read(m->io, 0xD000, 1) == 0xFF,
+       "BAR moved onto another device's BAR: the other keeps decoding");
+    cfg_wr(m, D_T4, 0x10, 0xD001, 4); /* t4: 0xC000 -> 0xD000 */
+    ok(iobus_read(m->io, 0xC000, 1) == 0xA0 &&
+           iobus_read(m->io, 0xD000, 1) == 0xB0,
+       "after the second write both BARs decode (refused one retried)");
+    cfg_wr(m, D_T4, 0x04, 0x0000, 2);
+    cfg_wr(m, D_T3, 0x10, 0xD001, 4);
+
     /* Reset unmaps everything and clears writable registers. */
     n0 = t->nmap;
     pci_device_reset(t->pci);
@@ -771,11 +786,27 @@ static void test_fuzz(void)
             iobus_write(m->io, port, val, size);
         else
             iobus_read(m->io, port, size);
+        if ((r & 0x7000) == 0 && piix4pm_io_base(m->pm)) {
+            uint16_t pp = (uint16_t)(piix4pm_io_base(m->pm) + rnd() % 64);
+            if (rnd() & 1)
+                iobus_write(m->io, pp, rnd(), size);
+            else
+                iobus_read(m->io, pp, size);
+            vclock_advance(m->clk, rnd() % 100000000u);
+        }
+        if ((r & 0x38000) == 0) {
+            uint32_t a = pci_bar_addr(m->t3->pci, (int)(rnd() % 7));
+            if (a != PCI_BAR_UNMAPPED)
+                phys_read(m->mem, a + (rnd() & 0xFFF), size);
+        }
         if ((r & 0xF00000) == 0)
             pci_set_irq(m->t3->pci, (int)(rnd() & 1));
         if ((r & 0xF000000) == 0)
             pci_set_irq(m->t4->pci, (int)(rnd() & 1));
     }
+    printf("# fuzz: %d BAR (un)mappings of 00:03.0, %d of 00:04.0, "
+           "PM block at 0x%X, %d power-offs\n", m->t3->nmap, m->t4->nmap,
+           piix4pm_io_base(m->pm), m->poweroffs);
     ok(cfg_rd(m, D_HOST, 0, 4) == 0x12378086u &&
            cfg_rd(m, D_ISA, 0, 4) == 0x70008086u &&
            cfg_rd(m, D_PM, 0, 4) == 0x71138086u &&
