@@ -12,7 +12,9 @@
  *     lower port supplying the low bits (x86 is little-endian);
  *   - a 1-byte access that cannot be delivered (unassigned port, or a device
  *     that accepts no 1-byte accesses) reads 0xFF and drops writes.
- * Port numbers wrap at 0xFFFF like the 16-bit port address of the CPU. */
+ * Port numbers wrap at 0xFFFF like the 16-bit port address of the CPU.
+ * A slot of `h` freed by iobus_unregister() has end == 0 and is reused by
+ * the next registration, so moving a PCI BAR forever does not grow `h`. */
 #include "devices/bus.h"
 
 #include <stdlib.h>
@@ -51,11 +53,21 @@ int iobus_register(IOBus *b, uint16_t base, unsigned count, unsigned widths,
     if (count == 0 || (uint32_t)base + count > 0x10000u ||
         (widths & (IO_8 | IO_16 | IO_32)) == 0 || (widths & ~7u) != 0)
         return -1;
-    if (b->nh >= 0xFFFFu)
-        return -1;
     for (uint32_t p = base; p < (uint32_t)base + count; p++)
         if (b->map[p])
             return -1;
+    /* Reuse a slot freed by iobus_unregister() first. */
+    for (unsigned i = 0; i < b->nh; i++) {
+        if (b->h[i].end == 0) {
+            b->h[i] = (IOHandler){base, (uint32_t)base + count, widths, rd,
+                                  wr, opaque};
+            for (uint32_t p = base; p < (uint32_t)base + count; p++)
+                b->map[p] = (uint16_t)(i + 1);
+            return 0;
+        }
+    }
+    if (b->nh >= 0xFFFFu)
+        return -1;
     if (b->nh == b->cap) {
         unsigned ncap = b->cap ? b->cap * 2 : 16;
         IOHandler *nh = realloc(b->h, ncap * sizeof(*nh));
@@ -69,6 +81,20 @@ int iobus_register(IOBus *b, uint16_t base, unsigned count, unsigned widths,
     b->nh++;
     for (uint32_t p = base; p < (uint32_t)base + count; p++)
         b->map[p] = (uint16_t)b->nh;
+    return 0;
+}
+
+int iobus_unregister(IOBus *b, uint16_t base, unsigned count)
+{
+    unsigned i = b->map[base];
+    if (!i || count == 0)
+        return -1;
+    IOHandler *h = &b->h[i - 1];
+    if (h->base != base || h->end != (uint32_t)base + count)
+        return -1;
+    for (uint32_t p = h->base; p < h->end; p++)
+        b->map[p] = 0;
+    *h = (IOHandler){0, 0, 0, NULL, NULL, NULL}; /* end == 0: free slot */
     return 0;
 }
 

@@ -23,6 +23,11 @@ void iobus_free(IOBus *b);
 /* Returns 0, or -1 if any port in [base, base+count) is taken. */
 int iobus_register(IOBus *b, uint16_t base, unsigned count, unsigned widths,
                    IoReadFn rd, IoWriteFn wr, void *opaque);
+/* Removes the registration made with exactly this base and count (a PCI
+ * I/O BAR being moved or disabled): its ports become unassigned again and
+ * its slot is reused by later registrations.  Returns 0, or -1 (nothing
+ * changed) if no registration has exactly that base and count. */
+int iobus_unregister(IOBus *b, uint16_t base, unsigned count);
 uint32_t iobus_read(IOBus *b, uint16_t port, unsigned size);
 void iobus_write(IOBus *b, uint16_t port, uint32_t val, unsigned size);
 #endif

@@ -188,14 +188,48 @@ static void test_width_masks(void)
     iobus_free(b);
 }
 
+static void test_unregister(void)
+{
+    IOBus *b = iobus_new();
+    Log a = {0}, c = {0};
+    a.read_val = 0x11;
+    c.read_val = 0x22;
+    iobus_register(b, 0xC000, 16, IO_8, log_read, log_write, &a);
+    ok(iobus_unregister(b, 0xC001, 15) == -1 &&
+           iobus_unregister(b, 0xC000, 8) == -1 &&
+           iobus_unregister(b, 0xC100, 16) == -1 &&
+           iobus_read(b, 0xC00F, 1) == 0x11,
+       "unregister needs the exact base and count of a registration");
+    ok(iobus_unregister(b, 0xC000, 16) == 0, "unregister 0xC000-0xC00F");
+    a.n = 0;
+    ok(iobus_read(b, 0xC000, 1) == 0xFF && iobus_read(b, 0xC00F, 1) == 0xFF &&
+           a.n == 0,
+       "unregistered ports read 0xFF and reach no device");
+    ok(iobus_unregister(b, 0xC000, 16) == -1, "second unregister fails");
+    /* A moving BAR: register/unregister many times; slots are reused. */
+    int good = 1;
+    for (unsigned i = 0; i < 70000; i++) {
+        uint16_t base = (uint16_t)(0xD000 + (i % 64) * 16);
+        if (iobus_register(b, base, 16, IO_8, log_read, log_write, &c) ||
+            iobus_unregister(b, base, 16))
+            good = 0;
+    }
+    ok(good, "70000 register/unregister cycles do not exhaust the table");
+    ok(iobus_register(b, 0xC008, 16, IO_8, log_read, log_write, &c) == 0 &&
+           iobus_read(b, 0xC008, 1) == 0x22 && iobus_read(b, 0xC007, 1) == 0xFF,
+       "freed ports can be registered again by another device");
+    iobus_free(b);
+}
+
 int main(void)
 {
-    printf("1..28\n");
+    printf("1..34\n");
     test_register_overlap();
     test_unassigned();
     test_split();
     test_width_masks();
-    if (test_no != 28)
-        printf("# planned 28 tests but ran %d\n", test_no);
-    return failures || test_no != 28;
+    test_unregister();
+    if (test_no != 34)
+        printf("# planned 34 tests but ran %d\n", test_no);
+    return failures || test_no != 34;
 }
