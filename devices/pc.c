@@ -43,6 +43,11 @@
 #include "devices/bus.h"
 #include "devices/cmos_layout.h"
 #include "devices/fw_cfg.h"
+#include "devices/i440fx.h"
+#include "devices/pci.h"
+#include "devices/piix4_pm.h"
+#include "devices/piix_ide.h"
+#include "devices/vga_pci.h"
 #include "devices/i8042.h"
 #include "devices/rtc.h"
 #include "devices/vga.h"
@@ -90,6 +95,14 @@ struct PC {
     VGAState *vga;
     ATAChannel *ide[2];
     FwCfg *fwcfg;
+    PCIBus *pci;
+    I440FX *i440fx;
+    PIIX3 *piix3;
+    PIIX4PM *pm;
+    PIIXIDE *ide_pci;
+    VGAPCI *vga_pci;
+    uint16_t pci_irq_levels; /* ISA IRQ lines driven by the PIIX3 */
+    int powered_off;
     int a20_kbc, a20_p92; /* last value each source wrote */
     int in_slice; /* inside cpu_run(): a kick ends the slice */
     PCSerialPort serial[PC_MAX_SERIAL];
@@ -125,7 +138,36 @@ static void board_set_irq(PC *pc, int line, int level)
     else
         pc->irq_levels &= (uint16_t)~(1u << line);
     if (pc->pic)
-        pic_set_irq(pc->pic, line, level);
+        pic_set_irq(pc->pic, line,
+                    ((pc->irq_levels | pc->pci_irq_levels) >> line) & 1);
+}
+
+/* ISA IRQ n as driven by the PIIX3 (PCI INTx through PIRQRC, the SCI):
+ * ORed with the ISA devices on the same line. */
+static void pci_isa_irq_cb(void *opaque, int n, int level)
+{
+    PC *pc = opaque;
+    if (n < 0 || n > 15)
+        return;
+    if (level)
+        pc->pci_irq_levels |= (uint16_t)(1u << n);
+    else
+        pc->pci_irq_levels &= (uint16_t)~(1u << n);
+    if (pc->pic)
+        pic_set_irq(pc->pic, n,
+                    ((pc->irq_levels | pc->pci_irq_levels) >> n) & 1);
+}
+
+/* ACPI S5 (or S4) through the PIIX4 PM control register. */
+static void poweroff_cb(void *opaque)
+{
+    PC *pc = opaque;
+    pc->powered_off = 1;
+    if (!pc->exit_requested) {
+        pc->exit_requested = 1;
+        pc->exit_status = 0;
+    }
+    cpu_request_stop(pc->cpu);
 }
 
 /* IRQLine target for devices given an IRQLine (n = ISA IRQ number). */
@@ -246,6 +288,16 @@ static void pc_reset_devices(PC *pc)
             ata_reset(pc->ide[c]);
     if (pc->fwcfg)
         fw_cfg_reset(pc->fwcfg);
+    if (pc->pci) {
+        pci_bus_reset(pc->pci);
+        i440fx_reset(pc->i440fx); /* PAM back to ROM */
+        piix3_reset(pc->piix3);
+        piix4pm_reset(pc->pm);
+        piix_ide_reset(pc->ide_pci);
+        vga_pci_reset(pc->vga_pci);
+        /* The LFB's power-on address, until firmware programs BAR0. */
+        vga_map_lfb(pc->vga, pc->mem, VGA_LFB_BASE);
+    }
     postcode_reset(pc->postcode);
     pic_reset(pc->pic);
     pit_reset(pc->pit);
@@ -385,6 +437,7 @@ PC *pc_new(const PCConfig *cfg, char *err, size_t errlen, int *status)
     static const int ide_irq[2] = {14, 15};
     CmosLayout cl;
     memset(&cl, 0, sizeof(cl));
+    uint8_t cmos_trans = 0; /* CMOS 0x39: 2 bits per IDE disk, 1 = LBA */
     for (int ch = 0; ch < 2; ch++) {
         ATAOps aops = {.irq = irq_line(board_irq_line, pc, ide_irq[ch]),
                        .mem = pc->mem, .id = (unsigned)ch};
@@ -401,15 +454,29 @@ PC *pc_new(const PCConfig *cfg, char *err, size_t errlen, int *status)
                 return fail(pc, status, 2, err, errlen,
                             "IDE drive %u: a hard disk needs an image",
                             (unsigned)idx, 0);
-            if (kind == PC_DRIVE_DISK && idx < 2) {
-                /* The BIOS-visible geometry: 16 heads, 63 sectors. */
+            if (kind == PC_DRIVE_DISK) {
+                /* The BIOS-visible (logical) geometry with LBA-assisted
+                 * translation, as QEMU puts it in CMOS: 63 sectors, the
+                 * fewest heads (16, 32, 64, 128, 255) that keep the
+                 * cylinders at 1024 or below; CMOS 0x39 says "LBA" for a
+                 * translated disk (SeaBIOS reads it). */
                 uint64_t secs = blockdev_sectors(cfg->drive[idx].bd);
+                static const unsigned hs[] = {16, 32, 64, 128, 255};
+                unsigned heads = 16;
                 uint64_t cyl = secs / (16 * 63);
-                cl.disk[idx].present = 1;
-                cl.disk[idx].cylinders = (unsigned)(cyl > 16383 ? 16383
-                                                    : cyl ? cyl : 1);
-                cl.disk[idx].heads = 16;
-                cl.disk[idx].sectors = 63;
+                for (unsigned k = 0; k < 5 && cyl > 1024; k++) {
+                    heads = hs[k];
+                    cyl = secs / ((uint64_t)heads * 63);
+                }
+                if (heads > 16)
+                    cmos_trans |= (uint8_t)(1u << (idx * 2));
+                if (idx < 2) {
+                    cl.disk[idx].present = 1;
+                    cl.disk[idx].cylinders = (unsigned)(cyl > 1024 ? 1024
+                                                        : cyl ? cyl : 1);
+                    cl.disk[idx].heads = heads;
+                    cl.disk[idx].sectors = 63;
+                }
             }
         }
         if (ata_register(pc->ide[ch], pc->bus, ide_cmd[ch], ide_ctl[ch]) < 0)
@@ -422,6 +489,35 @@ PC *pc_new(const PCConfig *cfg, char *err, size_t errlen, int *status)
     cl.boot_order = cfg->boot_order;
     cl.fpu = 0; /* no x87 yet */
     cmos_layout_apply(pc->rtc, &cl);
+    rtc_cmos_set(pc->rtc, 0x39, cmos_trans); /* outside the checksum */
+
+    /* PCI as on QEMU's pc machine: i440FX host bridge 00:00.0, PIIX3 ISA
+     * bridge 00:01.0, its IDE function 00:01.1, PIIX4 ACPI/PM 00:01.3 (SCI
+     * on IRQ 9), the VGA at 00:02.0. */
+    pc->pci = pci_bus_new(pc->bus, pc->mem);
+    if (!pc->pci)
+        return fail(pc, status, 1, err, errlen, "out of memory", 0, 0);
+    if (pci_bus_register(pc->pci, pc->bus, 0xCF8) < 0)
+        return fail(pc, status, 2, err, errlen, "port conflict", 0, 0);
+    pc->i440fx = i440fx_new(pc->pci, pc->mem);
+    PIIX3Ops p3 = {.opaque = pc, .reset = reset_cb};
+    for (int i = 0; i < 16; i++)
+        p3.isa_irq[i] = irq_line(pci_isa_irq_cb, pc, i);
+    pc->piix3 = piix3_new(pc->pci, &p3);
+    if (!pc->i440fx || !pc->piix3)
+        return fail(pc, status, 1, err, errlen, "out of memory", 0, 0);
+    PIIX4PMOps pmo = {.opaque = pc,
+                      .sci = irq_line(piix3_isa_input, pc->piix3, 9),
+                      .poweroff = poweroff_cb};
+    pc->pm = piix4pm_new(pc->pci, PCI_DEVFN(1, 3), pc->clk, &pmo);
+    pc->ide_pci = piix_ide_new(pc->pci, PCI_DEVFN(1, 1), pc->ide[0],
+                               pc->ide[1]);
+    pc->vga_pci = vga_pci_new(pc->pci, PCI_DEVFN(2, 0), pc->vga, pc->mem);
+    if (!pc->pm || !pc->ide_pci || !pc->vga_pci)
+        return fail(pc, status, 1, err, errlen, "out of memory", 0, 0);
+    if (piix4pm_register_apm(pc->pm, pc->bus, 0xB2) < 0 ||
+        piix4pm_register_gpe(pc->pm, pc->bus, 0xAFE0) < 0)
+        return fail(pc, status, 2, err, errlen, "port conflict", 0, 0);
 
     /* fw_cfg at 0x510/0x511 (QEMU's interface): RAM size and the E820
      * map for the firmware. */
@@ -466,6 +562,16 @@ void pc_free(PC *pc)
     postcode_free(pc->postcode);
     port92_free(pc->port92);
     fw_cfg_free(pc->fwcfg);
+    vga_pci_free(pc->vga_pci);
+    piix_ide_free(pc->ide_pci);
+    if (pc->pm)
+        piix4pm_free(pc->pm);
+    if (pc->piix3)
+        piix3_free(pc->piix3);
+    if (pc->i440fx)
+        i440fx_free(pc->i440fx);
+    if (pc->pci)
+        pci_bus_free(pc->pci);
     for (int c = 0; c < 2; c++)
         ata_free(pc->ide[c]);
     vga_free(pc->vga); /* before phys_free: nothing is unmapped */
@@ -588,8 +694,11 @@ int pc_run(PC *pc, char *msg, size_t msglen)
         int r = cpu_run(pc->cpu, slice_budget(pc));
         pc->in_slice = 0;
 
-        if (pc->exit_requested)
+        if (pc->exit_requested) {
+            if (pc->powered_off)
+                snprintf(msg, msglen, "guest powered off (ACPI S5)");
             return pc->exit_status;
+        }
         if (pc->reset_requested) {
             pc->reset_requested = 0;
             if (pc->cfg.no_reboot) {
