@@ -89,6 +89,9 @@ uint32_t lin_read_slow(CPUState *c, uint32_t lin, unsigned size, int acc)
     ac_check(c, lin, size, acc);
     if ((c->dr[7] & 0xFF) && (acc & 3) != ACC_X)
         dr_check_data(c, lin, size, 0);
+    if (c->watch_hook && (acc & 3) != ACC_X &&
+        c->watch_hook(c->watch_opaque, lin, size, 0))
+        c->dbg_stop = CPU_STOP_WATCH;
     if (!(c->cr0 & CR0_PG)) {
         uint32_t m = c->fast->a20_mask;
         if (((lin + size - 1) & m) == ((lin & m) + size - 1))
@@ -118,6 +121,8 @@ void lin_write_slow(CPUState *c, uint32_t lin, uint32_t v, unsigned size,
     ac_check(c, lin, size, acc);
     if (c->dr[7] & 0xFF)
         dr_check_data(c, lin, size, 1);
+    if (c->watch_hook && c->watch_hook(c->watch_opaque, lin, size, 1))
+        c->dbg_stop = CPU_STOP_WATCH;
     if (!(c->cr0 & CR0_PG)) {
         uint32_t m = c->fast->a20_mask;
         if (((lin + size - 1) & m) == ((lin & m) + size - 1)) {

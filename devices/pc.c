@@ -61,6 +61,7 @@ struct PC {
     int exit_requested, exit_status;
     int reset_requested;
     unsigned resets; /* guest-caused resets so far */
+    int cpu_stop;    /* CPU_STOP_* of the last slice (pc_cpu_stop) */
 };
 
 /* ------------------------------------------------------------ callbacks */
@@ -275,6 +276,10 @@ void pc_free(PC *pc)
     free(pc);
 }
 
+CPUState *pc_cpu(PC *pc) { return pc->cpu; }
+PhysMem *pc_mem(PC *pc) { return pc->mem; }
+int pc_cpu_stop(const PC *pc) { return pc->cpu_stop; }
+
 /* ------------------------------------------------------------ run loop */
 
 static uint64_t now_ms(void)
@@ -325,6 +330,7 @@ int pc_run(PC *pc, char *msg, size_t msglen)
         msg[0] = '\0';
     for (;;) {
         int r = cpu_run(pc->cpu, SLICE_INSNS);
+        pc->cpu_stop = r;
 
         if (pc->exit_requested)
             return pc->exit_status;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "devices/pc.h"
+#include "frontend/debugger.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -52,6 +53,14 @@ static const char usage_text[] =
     "                     (defaults: iobase=0x501, iosize=2)\n"
     "  -no-reboot         exit instead of resetting on triple fault or reset\n"
     "                     request (triple fault: exit status 3)\n"
+    "  -gdb tcp::PORT     wait for gdb on a TCP port (also tcp:HOST:PORT)\n"
+    "  -s                 the same as -gdb tcp::1234\n"
+    "  -S                 stop before the first instruction (for -gdb or\n"
+    "                     -debugger)\n"
+    "  -debugger          built-in debugger on stdin/stdout (Ctrl-C enters "
+    "it)\n"
+    "  -magic-break       XCHG BX,BX enters the debugger (-debugger or "
+    "-gdb)\n"
     "  -d LIST            debug logging to stderr; LIST is comma-separated:\n"
     "                     post (port 0x80 writes); -d help lists them\n"
     "  -h, --help         print this help and exit\n"
@@ -218,6 +227,10 @@ typedef struct Options {
     unsigned debug_exit_base, debug_exit_size;
     int no_reboot;
     int log_post;
+    const char *gdb;      /* -gdb / -s */
+    int start_paused;     /* -S */
+    int debugger;         /* -debugger */
+    int magic_break;      /* -magic-break */
 } Options;
 
 /* SIZE: decimal MiB, or decimal with a K/M/G suffix (either case). */
@@ -362,9 +375,21 @@ static void parse_args(Options *o, int argc, char **argv)
             o->no_reboot = 1;
             continue;
         }
+        if (!strcmp(name, "s") || !strcmp(name, "S") ||
+            !strcmp(name, "debugger") || !strcmp(name, "magic-break")) {
+            if (name[0] == 's')
+                o->gdb = "tcp::1234";
+            else if (name[0] == 'S')
+                o->start_paused = 1;
+            else if (name[0] == 'd')
+                o->debugger = 1;
+            else
+                o->magic_break = 1;
+            continue;
+        }
         static const char *const with_arg[] = {
             "m", "bios", "debugcon", "postcode", "serial", "display",
-            "device", "d", NULL};
+            "device", "d", "gdb", NULL};
         int known = 0;
         for (int k = 0; with_arg[k]; k++)
             known |= !strcmp(name, with_arg[k]);
@@ -392,12 +417,19 @@ static void parse_args(Options *o, int argc, char **argv)
             chr_parse(&o->serial[o->nserial++], "-serial", v, 1);
         } else if (!strcmp(name, "display")) {
             parse_display(v);
+        } else if (!strcmp(name, "gdb")) {
+            o->gdb = v;
         } else if (!strcmp(name, "device")) {
             parse_device(o, v);
         } else {
             parse_debug(o, v);
         }
     }
+    if (o->gdb && o->debugger)
+        die_usage("-gdb and -debugger cannot be used together");
+    if ((o->start_paused || o->magic_break) && !o->gdb && !o->debugger)
+        die_usage("%s needs -gdb, -s or -debugger",
+                  o->start_paused ? "-S" : "-magic-break");
     int stdio_in = 0;
     for (int k = 0; k < o->nserial; k++)
         if (o->serial[k].kind == CHR_STDIO && stdio_in++)
@@ -437,6 +469,8 @@ typedef struct Host {
     Options *o;
     FILE *postcode;
     int postcode_dirty;
+    Dbg *dbg;     /* -gdb / -debugger */
+    int dbg_quit; /* the debugger asked to quit */
 } Host;
 
 static void postcode_out(void *opaque, uint8_t byte)
@@ -470,6 +504,15 @@ static int host_poll(void *opaque)
 {
     Host *h = opaque;
     flush_all(h);
+    if (h->dbg) {
+        int sigint = got_signal == SIGINT && h->o->debugger;
+        if (sigint)
+            got_signal = 0; /* Ctrl-C enters the console debugger */
+        if (dbg_poll(h->dbg, sigint)) {
+            h->dbg_quit = 1;
+            return 1;
+        }
+    }
     return got_signal != 0;
 }
 
@@ -566,6 +609,23 @@ int main(int argc, char **argv)
         return status;
     }
 
+    GdbStub *gdb = NULL;
+    if (o.gdb || o.debugger) {
+        host.dbg = dbg_new(pc, o.magic_break);
+        if (!host.dbg)
+            die_usage("out of memory");
+        if (o.gdb) {
+            gdb = gdb_new(host.dbg, o.gdb, err, sizeof(err));
+            if (!gdb) {
+                fprintf(stderr, "x86pc: %s\n", err);
+                return 2;
+            }
+            dbg_set_gdb(host.dbg, gdb);
+        }
+        if (o.start_paused)
+            dbg_request_stop(host.dbg);
+    }
+
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
@@ -579,6 +639,14 @@ int main(int argc, char **argv)
     char msg[512];
     status = pc_run(pc, msg, sizeof(msg));
     flush_all(&host);
+    if (host.dbg) {
+        if (status != PC_EXIT_HOST)
+            dbg_exited(host.dbg, status);
+        dbg_free(host.dbg);
+        gdb_free(gdb);
+        if (host.dbg_quit)
+            status = 0; /* q in the debugger, k from gdb */
+    }
     tty_restore();
     if (msg[0])
         fprintf(stderr, "x86pc: %s\n", msg);
