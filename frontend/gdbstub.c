@@ -31,6 +31,9 @@
 #include "memory/endian.h"
 
 #define PKT_MAX 0x4000 /* PacketSize we announce */
+#ifndef MSG_NOSIGNAL /* (macOS: SO_NOSIGPIPE on the socket instead) */
+#define MSG_NOSIGNAL 0
+#endif
 
 struct GdbStub {
     Dbg *d;
@@ -450,6 +453,9 @@ static int accept_client(GdbStub *g, int timeout)
         return -1;
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+#ifdef SO_NOSIGPIPE
+    setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof(one));
+#endif
     g->fd = fd;
     g->noack = 0;
     g->waiting = 0;

@@ -618,6 +618,8 @@ int main(int argc, char **argv)
             gdb = gdb_new(host.dbg, o.gdb, err, sizeof(err));
             if (!gdb) {
                 fprintf(stderr, "x86pc: %s\n", err);
+                dbg_free(host.dbg);
+                pc_free(pc);
                 return 2;
             }
             dbg_set_gdb(host.dbg, gdb);

@@ -119,11 +119,11 @@ class Conn:
         return self.recv()
 
 
-def start():
+def start(host=""):
     port = free_port()
     p = subprocess.Popen(EMU + [X86PC, "-bios", GUEST, "-m", "16",
                                 "-display", "none", "-S", "-gdb",
-                                "tcp::%d" % port],
+                                "tcp:%s:%d" % (host, port)],
                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE)
     return p, Conn(port)
@@ -161,8 +161,8 @@ def main():
         p.kill()
         ok(False, "session 2 completed", repr(e))
 
-    # kill
-    p, c = start()
+    # kill (and the tcp:HOST:PORT spelling)
+    p, c = start("127.0.0.1")
     try:
         c.send("k")
         rc = p.wait(15)
