@@ -285,6 +285,59 @@ void dbg_resume(Dbg *d, int step)
 }
 
 static void print_location(Dbg *d, const DbgStop *st);
+static int parse_num(const char *s, uint64_t *v);
+
+/* Base of the segment selected by sel in the current mode: sel * 16 in
+ * real and virtual-8086 mode, else from its GDT/LDT descriptor.  0 or -1
+ * (beyond the table limit or unreadable). */
+static int sel_base(Dbg *d, uint16_t sel, uint32_t *base)
+{
+    if (!(cpu_get_cr(d->cpu, 0) & 1) || (cpu_get_eflags(d->cpu) & 0x20000)) {
+        *base = (uint32_t)sel << 4;
+        return 0;
+    }
+    uint32_t tbase;
+    uint32_t tlimit;
+    if (sel & 4) {
+        CPUSeg ldt;
+        cpu_get_seg(d->cpu, S_LDTR, &ldt);
+        tbase = ldt.base;
+        tlimit = ldt.limit;
+    } else {
+        uint16_t l16;
+        cpu_get_dtr(d->cpu, 0, &tbase, &l16);
+        tlimit = l16;
+    }
+    uint8_t b[8];
+    uint32_t idx = sel & ~7u;
+    if (idx + 7 > tlimit || dbg_read_lin(d, tbase + idx, b, 8) < 0)
+        return -1;
+    *base = (uint32_t)(b[2] | (b[3] << 8) | (b[4] << 16)) |
+            ((uint32_t)b[7] << 24);
+    return 0;
+}
+
+/* A linear address: a number, or SEG:OFF (hex) translated through the
+ * current mode (real/V86: seg * 16 + off; protected: descriptor base). */
+static int parse_addr(Dbg *d, const char *s, uint64_t *v)
+{
+    const char *colon = s ? strchr(s, ':') : NULL;
+    char *end;
+    if (!colon)
+        return parse_num(s, v);
+    errno = 0;
+    unsigned long long seg = strtoull(s, &end, 16);
+    if (end != colon || end == s || errno || seg > 0xFFFF)
+        return -1;
+    unsigned long long off = strtoull(colon + 1, &end, 16);
+    if (*end || end == colon + 1 || errno || off > 0xFFFFFFFFull)
+        return -1;
+    uint32_t base;
+    if (sel_base(d, (uint16_t)seg, &base) < 0)
+        return -1;
+    *v = (uint32_t)(base + (uint32_t)off);
+    return 0;
+}
 static int console_loop(Dbg *d);
 
 int dbg_poll(Dbg *d, int sigint)
@@ -485,25 +538,13 @@ static void print_location(Dbg *d, const DbgStop *st)
         fflush(stdout);
 }
 
-/* Parses a number (C syntax: 0x.., decimal, 0..) or SEG:OFF (hex, real
- * mode: seg * 16 + off).  Returns 0 on success. */
+/* Parses a number (C syntax: 0x.., decimal, 0..).  Returns 0 on
+ * success. */
 static int parse_num(const char *s, uint64_t *v)
 {
     char *end;
-    if (!s || !*s)
+    if (!s || !*s || strchr(s, ':'))
         return -1;
-    const char *colon = strchr(s, ':');
-    if (colon) {
-        errno = 0;
-        unsigned long long seg = strtoull(s, &end, 16);
-        if (end != colon || errno || seg > 0xFFFF)
-            return -1;
-        unsigned long long off = strtoull(colon + 1, &end, 16);
-        if (*end || end == colon + 1 || errno || off > 0xFFFFFFFFull)
-            return -1;
-        *v = (seg << 4) + off;
-        return 0;
-    }
     errno = 0;
     unsigned long long x = strtoull(s, &end, 0);
     if (*end || errno || *s == '-')
@@ -596,7 +637,7 @@ static void cmd_x(Dbg *d, const char *fmt, const char *addr, int phys)
     }
     if (f == 'c')
         unit = 1;
-    if (parse_num(addr, &a) < 0) {
+    if ((phys ? parse_num(addr, &a) : parse_addr(d, addr, &a)) < 0) {
         say(d, "bad address '%s'\n", addr ? addr : "");
         return;
     }
@@ -797,16 +838,17 @@ static void cmd_help(Dbg *d)
     say(d,
         "c                      continue\n"
         "s [N]                  step N instructions (default 1)\n"
-        "b ADDR | lb ADDR       breakpoint at a linear address (SEG:OFF = "
-        "real-mode)\n"
+        "b ADDR | lb ADDR       breakpoint at a linear address (or SEG:OFF, "
+        "hex,\n"
+        "                       through the current mode)\n"
         "pb ADDR                breakpoint at a physical address\n"
-        "info break             list breakpoints and watchpoints\n"
+        "info break | lb        list breakpoints and watchpoints\n"
         "d N                    delete breakpoint/watchpoint N\n"
         "watch r|w|a ADDR [LEN] watchpoint on linear reads/writes/both\n"
         "r | info registers     general registers, eip, eflags\n"
         "sreg | creg | dreg     segment / control / debug registers\n"
-        "x /NUF ADDR            examine linear memory (U: b h w g, F: x d u o "
-        "c)\n"
+        "x /NUF ADDR            examine linear memory (N count, U: b h w g, "
+        "F: x d u o c)\n"
         "xp /NUF ADDR           examine physical memory\n"
         "page LADDR             show the page walk of a linear address\n"
         "set REG = VALUE        change a register\n"
@@ -873,7 +915,8 @@ int dbg_command(Dbg *d, const char *line, char *out, size_t outlen,
                 !strcmp(c0, "break") || !strcmp(c0, "vb") ||
                 !strcmp(c0, "pb") || !strcmp(c0, "pbreak")) && nt == 2) {
         int phys = c0[0] == 'p';
-        if (parse_num(tok[1], &v) < 0 || v > 0xFFFFFFFFull) {
+        if ((phys ? parse_num(tok[1], &v) : parse_addr(d, tok[1], &v)) < 0 ||
+            v > 0xFFFFFFFFull) {
             say(d, "bad address '%s'\n", tok[1]);
             goto done;
         }
@@ -886,7 +929,8 @@ int dbg_command(Dbg *d, const char *line, char *out, size_t outlen,
     } else if ((!strcmp(c0, "info") && nt >= 2 &&
                 (!strcmp(tok[1], "break") || !strcmp(tok[1], "b") ||
                  !strcmp(tok[1], "watch"))) ||
-               (!strcmp(c0, "watch") && nt == 1)) {
+               (!strcmp(c0, "watch") && nt == 1) ||
+               (!strcmp(c0, "lb") && nt == 1) || !strcmp(c0, "blist")) {
         cmd_info_break(d);
     } else if ((!strcmp(c0, "d") || !strcmp(c0, "del") ||
                 !strcmp(c0, "delete")) && nt == 2) {
@@ -903,7 +947,7 @@ int dbg_command(Dbg *d, const char *line, char *out, size_t outlen,
                      ? DBG_W_ACCESS
                      : 0;
         v2 = 1;
-        if (!type || parse_num(tok[2], &v) < 0 || v > 0xFFFFFFFFull ||
+        if (!type || parse_addr(d, tok[2], &v) < 0 || v > 0xFFFFFFFFull ||
             (nt > 3 && (parse_num(tok[3], &v2) < 0 || v2 < 1 || v2 > 4096))) {
             say(d, "usage: watch r|w|a ADDR [LEN 1..4096]\n");
             goto done;
@@ -931,7 +975,7 @@ int dbg_command(Dbg *d, const char *line, char *out, size_t outlen,
         cmd_x(d, fmt, addr, c0[1] == 'p');
     } else if (!strcmp(c0, "page") && nt == 2) {
         uint64_t pa;
-        if (parse_num(tok[1], &v) < 0 || v > 0xFFFFFFFFull)
+        if (parse_addr(d, tok[1], &v) < 0 || v > 0xFFFFFFFFull)
             say(d, "bad address '%s'\n", tok[1]);
         else
             walk(d, (uint32_t)v, &pa, 1);
@@ -951,7 +995,7 @@ int dbg_command(Dbg *d, const char *line, char *out, size_t outlen,
             say(d, "writemem: not available through gdb\n");
             goto done;
         }
-        if (parse_num(tok[2], &v) < 0 || parse_num(tok[3], &v2) < 0 ||
+        if (parse_addr(d, tok[2], &v) < 0 || parse_num(tok[3], &v2) < 0 ||
             v > 0xFFFFFFFFull || v2 > 0x10000000ull) {
             say(d, "usage: writemem FILE LADDR LEN (LEN up to 256 MiB)\n");
             goto done;

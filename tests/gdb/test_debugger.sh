@@ -33,6 +33,9 @@ sreg
 creg
 dreg
 info gdt
+x /1bx 0010:f0090
+x /1bx 0030:0
+lb
 b 0xf0150
 c
 pb 0xf0157
@@ -66,6 +69,9 @@ has "sreg" 'cs  : sel=0x0008 base=0x00000000 limit=0xffffffff ar=0xc09b'
 has "creg" 'cr0: 0x60000011 PE'
 has "dreg" 'dr7: 0x00000400'
 has "info gdt decodes the code segment" 'GDT\[0x01\] = 00cf9a000000ffff: code readable base=0x00000000 limit=0xffffffff dpl=0 32-bit'
+has "SEG:OFF through a protected-mode descriptor" '^<x86pc> 0x000f0090: 0xc7$'
+has "selector beyond the GDT limit is refused" "bad address '0030:0'"
+has "lb without an address lists (none left)" '^<x86pc> no breakpoints or watchpoints$'
 has "physical breakpoint hit" 'Breakpoint 4, next at 0008:000f0157 .*: 74 f7'
 has "page walk: not present" 'linear 00300000: not mapped'
 has "page walk: PTE and translation" 'linear 00000708 -> physical 00000708'
