@@ -1046,7 +1046,13 @@ static int console_loop(Dbg *d)
     for (;;) {
         printf("<x86pc> ");
         fflush(stdout);
+        errno = 0;
         if (!fgets(line, sizeof(line), stdin)) {
+            if (errno == EINTR && !feof(stdin)) {
+                clearerr(stdin); /* Ctrl-C at the prompt: ignored */
+                printf("\n");
+                continue;
+            }
             printf("\n");
             return 1; /* EOF: quit */
         }

@@ -512,6 +512,8 @@ static int host_poll(void *opaque)
             h->dbg_quit = 1;
             return 1;
         }
+        if (h->o->debugger && got_signal == SIGINT)
+            got_signal = 0; /* Ctrl-C typed at the prompt */
     }
     return got_signal != 0;
 }

@@ -100,6 +100,23 @@ wait_x86pc 20
 ok "$rc" "Ctrl-C session ends with status 0 (rc $rc)"
 has "Ctrl-C stops in the spin loop" '\(0\) Stopped, next at 0008:000f015'
 
+# Ctrl-C at the prompt is ignored
+rm -f "$T/in"
+mkfifo "$T/in"
+${X86PC_EMU:-} "$X86PC" -bios "$T/guest.bin" -m 16 -display none -debugger -S \
+    <"$T/in" >"$T/out" 2>"$T/err" &
+pid=$!
+exec 3>"$T/in"
+t=0
+while ! grep -q 'Stopped' "$T/out" && [ $t -lt 100 ]; do sleep 0.1; t=$((t + 1)); done
+kill -INT "$pid"
+sleep 0.3
+printf 'r\nq\n' >&3
+exec 3>&-
+wait_x86pc 20
+ok "$rc" "Ctrl-C at the prompt does not end x86pc (rc $rc)"
+has "the prompt still takes commands after Ctrl-C" 'eip: 0x0000fff0'
+
 run_dbg 'q
 ' -S
 ok "$rc" "q quits with status 0 (rc $rc)"
