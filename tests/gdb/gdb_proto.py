@@ -161,9 +161,25 @@ def main():
         p.kill()
         ok(False, "session 2 completed", repr(e))
 
-    # kill (and the tcp:HOST:PORT spelling)
+    # kill (and the tcp:HOST:PORT spelling); before it, in real mode at
+    # reset: segment registers through P, and a step over a faulting
+    # instruction stops at the handler's first instruction
     p, c = start("127.0.0.1")
     try:
+        ok(c.cmd("M0,4:00060000") == "OK", "IVT[0] = 0000:0600")
+        ok(c.cmd("M600,1:90") == "OK" and c.cmd("M500,2:f7f1") == "OK",
+           "handler nop at 0x600, div cx at 0x500")
+        ok(c.cmd("Pa=00000000") == "OK" and c.cmd("Pb=00000000") == "OK",
+           "P sets cs and ss in real mode")
+        ok(c.cmd("P8=00050000") == "OK" and c.cmd("P1=00000000") == "OK" and
+           c.cmd("P4=00700000") == "OK", "P sets eip, ecx, esp")
+        r = c.cmd("vCont;s")
+        ok(r.startswith("T05"), "step over div by zero", r)
+        ok(le32(c.cmd("p8")) == 0x600 and le32(c.cmd("pa")) == 0,
+           "stopped at the #DE handler's first instruction (0000:0600)")
+        r = c.cmd("m6ffa,6")
+        ok(r == "00050000" + "0200",
+           "the #DE frame: IP=0500 CS=0000 FLAGS=0002", r)
         c.send("k")
         rc = p.wait(15)
         ok(rc == 0, "k ends x86pc cleanly (status 0)", rc)
