@@ -139,14 +139,14 @@ static int watch_hook(void *opaque, uint32_t lin, unsigned size, int write)
         if (!d->watch_pending || d->watch_icount != ic) {
             d->watch_pending = 1;
             d->watch_icount = ic;
+            /* The reported address is inside both the access and the
+             * watched range, as gdb wants. */
             d->stop = (DbgStop){.reason = DBG_STOP_WATCH,
-                                .wtype = write ? DBG_W_WRITE : w->type,
+                                .wtype = w->type == DBG_W_ACCESS ? DBG_W_ACCESS
+                                         : write ? DBG_W_WRITE
+                                                 : DBG_W_READ,
                                 .waddr = (uint32_t)(a0 > w0 ? a0 : w0),
                                 .id = w->id};
-            if (!write && w->type == DBG_W_ACCESS)
-                d->stop.wtype = DBG_W_ACCESS;
-            if (write && w->type == DBG_W_ACCESS)
-                d->stop.wtype = DBG_W_ACCESS;
         }
         return 1;
     }

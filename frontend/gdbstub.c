@@ -12,7 +12,6 @@
  *
  * Real mode: gdb's $pc is EIP, breakpoints are linear addresses (as with
  * QEMU); use linear addresses (CS*16+IP) for breakpoints there. */
-#define _POSIX_C_SOURCE 200809L
 #include "frontend/debugger.h"
 
 #include <errno.h>
