@@ -434,6 +434,9 @@ static void parse_args(Options *o, int argc, char **argv)
     for (int k = 0; k < o->nserial; k++)
         if (o->serial[k].kind == CHR_STDIO && stdio_in++)
             die_usage("-serial stdio: only one serial port can use stdio");
+    if (stdio_in && o->debugger)
+        die_usage("-debugger reads stdin: it cannot be used with -serial "
+                  "stdio");
 }
 
 /* Reads the BIOS image; *size gets its length. */

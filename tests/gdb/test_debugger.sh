@@ -143,5 +143,6 @@ usage "-magic-break alone is a usage error" -magic-break
 usage "-gdb and -debugger together" -gdb tcp::1 -debugger
 usage "-gdb with a bad port" -gdb tcp::99999
 usage "-gdb with garbage" -gdb foo
+usage "-debugger with -serial stdio" -debugger -serial stdio
 echo "1..$n"
 exit $fail
