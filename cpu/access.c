@@ -221,6 +221,9 @@ uint32_t lin_read_slow(CPUState *c, uint32_t lin, unsigned size, int acc)
     ac_check(c, lin, size, acc);
     if ((c->dr[7] & 0xFF) && (acc & 3) != ACC_X)
         dr_check_data(c, lin, size, 0);
+    if (c->watch_hook && (acc & 3) != ACC_X &&
+        c->watch_hook(c->watch_opaque, lin, size, 0))
+        c->dbg_stop = CPU_STOP_WATCH;
     if ((lin & 0xFFF) + size <= 0x1000) {
         TLBEntry *e = tlb_lookup(c, lin, acc);
         if (e->host_r)
@@ -245,6 +248,8 @@ void lin_write_slow(CPUState *c, uint32_t lin, uint32_t v, unsigned size,
     ac_check(c, lin, size, acc);
     if (c->dr[7] & 0xFF)
         dr_check_data(c, lin, size, 1);
+    if (c->watch_hook && c->watch_hook(c->watch_opaque, lin, size, 1))
+        c->dbg_stop = CPU_STOP_WATCH;
     if ((lin & 0xFFF) + size <= 0x1000) {
         TLBEntry *e = tlb_lookup(c, lin, acc);
         uint64_t pa = e->ppage | (lin & 0xFFFu);

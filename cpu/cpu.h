@@ -34,6 +34,11 @@ enum {
     CPU_STOP_HLT,       /* HLT executed (cpu_halted() tells whether it can wake) */
     CPU_STOP_TRIPLE,    /* triple fault (CPU was reset; see cpu_fault_report) */
     CPU_STOP_REQUEST,   /* cpu_request_stop() was called */
+    CPU_STOP_BREAK,     /* the exec hook asked to stop; the instruction at
+                         * CS:EIP has not been executed */
+    CPU_STOP_WATCH,     /* the watch hook reported a hit; the accessing
+                         * instruction has completed */
+    CPU_STOP_MAGIC,     /* magic breakpoint executed (cpu_set_magic_break) */
 };
 
 /* Segment descriptor cache as visible to tools.  ar holds the descriptor's
@@ -131,6 +136,34 @@ int cpu_insn_length(const uint8_t *buf, int n, int code32);
  *   - string instructions update SI/DI (and CX) before raising it. */
 enum { CPU_MODEL_P6 = 0, CPU_MODEL_286 = 1 };
 void cpu_set_model(CPUState *c, int model);
+
+/* ---- Debugger hooks (GDB stub, built-in debugger).  All are off by
+ * default and cost one predictable branch per instruction when off.
+ *
+ * Exec hook: while set, called before every instruction with the linear
+ * address CS.base + EIP of the instruction about to execute (not while
+ * halted; again after an interrupt or exception was delivered, with the
+ * handler's address).  Returning nonzero makes cpu_run() return
+ * CPU_STOP_BREAK without executing it.  fn = NULL removes it. */
+typedef int (*CPUExecHook)(void *opaque, uint32_t lin);
+void cpu_set_exec_hook(CPUState *c, CPUExecHook fn, void *opaque);
+/* Watch hook: while set, every data access (not instruction fetches, not
+ * cpu_read_linear/cpu_write_linear) takes the slow memory path and calls fn
+ * with its linear address, size in bytes and write flag (0 read, 1 write;
+ * a read-modify-write calls it for both) before the access is made.
+ * Returning nonzero makes cpu_run() return CPU_STOP_WATCH once the
+ * instruction has completed; if the instruction faults instead, the hit is
+ * dropped and the exception is delivered.  fn = NULL removes it. */
+typedef int (*CPUWatchHook)(void *opaque, uint32_t lin, unsigned size,
+                            int write);
+void cpu_set_watch_hook(CPUState *c, CPUWatchHook fn, void *opaque);
+/* Magic breakpoint (Bochs): when on, executing XCHG BX,BX (87 DB, with or
+ * without a 66h prefix) makes cpu_run() return CPU_STOP_MAGIC after it. */
+void cpu_set_magic_break(CPUState *c, int on);
+/* Debug registers DR0-DR7 (DR4/5 read as DR6/7) and GDTR/IDTR (idt = 0:
+ * GDTR, 1: IDTR), for debuggers. */
+uint32_t cpu_get_dr(const CPUState *c, int n);
+void cpu_get_dtr(const CPUState *c, int idt, uint32_t *base, uint16_t *limit);
 
 /* Option: when nonzero a triple fault stops the machine (no reboot). */
 void cpu_set_no_reboot(CPUState *c, int on);

@@ -235,6 +235,15 @@ struct CPUState {
     int tf_trap;     /* single-step trap pending after this instruction */
     uint32_t dr6_pending;
 
+    /* debugger hooks (cpu.h): dbg_on is nonzero while any is set */
+    int dbg_on;
+    int dbg_stop;     /* CPU_STOP_WATCH/MAGIC to return before the next insn */
+    uint8_t magic_break;
+    CPUExecHook exec_hook;
+    void *exec_opaque;
+    CPUWatchHook watch_hook;
+    void *watch_opaque;
+
     /* exception delivery and escalation */
     jmp_buf jb;
     int exc_vec;

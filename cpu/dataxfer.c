@@ -81,6 +81,9 @@ HANDLER(op_xchg_EG)
     uint32_t b = reg_read(c, i->reg, size);
     rmw_end(c, i, lin, b, size);
     reg_write(c, i->reg, a, size);
+    /* XCHG BX,BX (87 DB): the magic breakpoint (cpu_set_magic_break). */
+    if (unlikely(c->magic_break) && i->modrm == 0xDB && (i->op & 1))
+        c->dbg_stop = CPU_STOP_MAGIC;
 }
 
 HANDLER(op_xchg_AR)

@@ -152,6 +152,7 @@ void cpu_reset(CPUState *c)
     c->triple = 0;
     c->tf_trap = 0;
     c->dr6_pending = 0;
+    c->dbg_stop = 0;
     cpu_update_mode(c);
 }
 
@@ -169,7 +170,7 @@ void cpu_update_mode(CPUState *c)
         c->cpl = 3;
     c->ac_on = (c->cr0 & CR0_AM) && (c->eflags & F_AC) && c->cpl == 3;
     /* Anything that needs a per-access check takes the slow path. */
-    c->slow_mem = (c->dr[7] & 0xFF) != 0 || c->ac_on;
+    c->slow_mem = (c->dr[7] & 0xFF) != 0 || c->ac_on || c->watch_hook != NULL;
     tlb_check_mode(c);
 }
 
@@ -296,14 +297,27 @@ int cpu_run(CPUState *c, uint64_t max_insns)
         c->halted = 0;
         c->tf_trap = 0;
         c->dr6_pending = 0;
+        c->dbg_stop = 0; /* a watch hit by a faulting instruction is dropped */
         do_interrupt(c, c->exc_vec, INT_EXC, c->exc_has_err, c->exc_err);
         c->exc_depth = 0;
     }
-    while (c->icount < end) {
-        if (unlikely(c->stop_req)) {
-            c->stop_req = 0;
-            return CPU_STOP_REQUEST;
+    for (;;) {
+        if (unlikely(c->stop_req | c->dbg_on)) {
+            if (c->stop_req) {
+                c->stop_req = 0;
+                return CPU_STOP_REQUEST;
+            }
+            if (c->dbg_stop) {
+                int r = c->dbg_stop;
+                c->dbg_stop = 0;
+                return r;
+            }
+            if (c->exec_hook && !c->halted &&
+                c->exec_hook(c->exec_opaque, c->seg[S_CS].base + c->eip))
+                return CPU_STOP_BREAK;
         }
+        if (c->icount >= end)
+            break;
         if (c->halted == 2)
             return CPU_STOP_HLT;
         if (unlikely(c->intr_line | c->nmi_pending | c->halted)) {
@@ -421,3 +435,41 @@ uint64_t cpu_icount(const CPUState *c) { return c->icount; }
 const char *cpu_fault_report(const CPUState *c) { return c->report; }
 void cpu_set_no_reboot(CPUState *c, int on) { c->no_reboot = on; }
 void cpu_set_model(CPUState *c, int model) { c->model286 = model == CPU_MODEL_286; }
+
+/* ---- debugger hooks ---------------------------------------------------------- */
+static void dbg_update(CPUState *c)
+{
+    c->dbg_on = c->exec_hook != NULL || c->watch_hook != NULL ||
+                c->magic_break != 0;
+    cpu_update_mode(c); /* slow_mem follows watch_hook */
+}
+void cpu_set_exec_hook(CPUState *c, CPUExecHook fn, void *opaque)
+{
+    c->exec_hook = fn;
+    c->exec_opaque = opaque;
+    dbg_update(c);
+}
+void cpu_set_watch_hook(CPUState *c, CPUWatchHook fn, void *opaque)
+{
+    c->watch_hook = fn;
+    c->watch_opaque = opaque;
+    if (!fn && c->dbg_stop == CPU_STOP_WATCH)
+        c->dbg_stop = 0;
+    dbg_update(c);
+}
+void cpu_set_magic_break(CPUState *c, int on)
+{
+    c->magic_break = on != 0;
+    dbg_update(c);
+}
+uint32_t cpu_get_dr(const CPUState *c, int n)
+{
+    if (n == 4 || n == 5)
+        n += 2;
+    return c->dr[n & 7];
+}
+void cpu_get_dtr(const CPUState *c, int idt, uint32_t *base, uint16_t *limit)
+{
+    *base = idt ? c->idtr.base : c->gdtr.base;
+    *limit = idt ? c->idtr.limit : c->gdtr.limit;
+}

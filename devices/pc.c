@@ -110,6 +110,7 @@ struct PC {
     int exit_requested, exit_status;
     int reset_requested;
     unsigned resets; /* guest-caused resets so far */
+    int cpu_stop;    /* CPU_STOP_* of the last slice (pc_cpu_stop) */
 };
 
 /* ------------------------------------------------------------ callbacks */
@@ -591,6 +592,8 @@ void pc_free(PC *pc)
 VGAState *pc_vga(PC *pc) { return pc->vga; }
 I8042 *pc_kbc(PC *pc) { return pc->kbc; }
 CPUState *pc_cpu(PC *pc) { return pc->cpu; }
+PhysMem *pc_mem(PC *pc) { return pc->mem; }
+int pc_cpu_stop(const PC *pc) { return pc->cpu_stop; }
 
 /* ------------------------------------------------------------ run loop */
 
@@ -693,6 +696,7 @@ int pc_run(PC *pc, char *msg, size_t msglen)
         pc->in_slice = 1;
         int r = cpu_run(pc->cpu, slice_budget(pc));
         pc->in_slice = 0;
+        pc->cpu_stop = r;
 
         if (pc->exit_requested) {
             if (pc->powered_off)

@@ -91,6 +91,15 @@ typedef struct PC PC;
 PC *pc_new(const PCConfig *cfg, char *err, size_t errlen, int *status);
 void pc_free(PC *pc);
 
+/* For debuggers in the front end (GDB stub, built-in debugger): the CPU,
+ * physical memory, and the CPU_STOP_* code of the last cpu_run() slice.
+ * Debuggers stop the machine by installing CPU hooks (cpu/cpu.h) that make
+ * cpu_run() return; pc_run() then calls the poll hook at once, and the
+ * debugger works inside that call while the machine stands still. */
+struct CPUState *pc_cpu(PC *pc);
+struct PhysMem *pc_mem(PC *pc);
+int pc_cpu_stop(const PC *pc);
+
 /* pc_run() result when the front end's poll hook asked to stop. */
 #define PC_EXIT_HOST (-1)
 
@@ -107,6 +116,5 @@ int pc_run(PC *pc, char *msg, size_t msglen);
 /* For the front end: the display and input devices. */
 struct VGAState *pc_vga(PC *pc);
 struct I8042 *pc_kbc(PC *pc);
-struct CPUState;
-struct CPUState *pc_cpu(PC *pc);
+
 #endif

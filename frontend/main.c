@@ -21,6 +21,7 @@
 #include "cpu/cpu.h"
 #include "devices/blockdev.h"
 #include "devices/pc.h"
+#include "frontend/debugger.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -69,6 +70,14 @@ static const char usage_text[] =
     "                     d (CD-ROM), e.g. -boot dc; also order=LETTERS\n"
     "  -no-reboot         exit instead of resetting on triple fault or reset\n"
     "                     request (triple fault: exit status 3)\n"
+    "  -gdb tcp::PORT     wait for gdb on a TCP port (also tcp:HOST:PORT)\n"
+    "  -s                 the same as -gdb tcp::1234\n"
+    "  -S                 stop before the first instruction (for -gdb or\n"
+    "                     -debugger)\n"
+    "  -debugger          built-in debugger on stdin/stdout (Ctrl-C enters "
+    "it)\n"
+    "  -magic-break       XCHG BX,BX enters the debugger (-debugger or "
+    "-gdb)\n"
     "  -d LIST            debug logging to stderr; LIST is comma-separated:\n"
     "                     post (port 0x80 writes); -d help lists them\n"
     "  -h, --help         print this help and exit\n"
@@ -244,6 +253,10 @@ typedef struct Options {
     int have_drive[PC_MAX_IDE];
     int snapshot;
     const char *boot_order;
+    const char *gdb;      /* -gdb / -s */
+    int start_paused;     /* -S */
+    int debugger;         /* -debugger */
+    int magic_break;      /* -magic-break */
 } Options;
 
 /* -hda/-hdb/-hdc/-hdd/-cdrom/-drive: one IDE slot. */
@@ -552,10 +565,22 @@ static void parse_args(Options *o, int argc, char **argv)
             o->snapshot = 1;
             continue;
         }
+        if (!strcmp(name, "s") || !strcmp(name, "S") ||
+            !strcmp(name, "debugger") || !strcmp(name, "magic-break")) {
+            if (name[0] == 's')
+                o->gdb = "tcp::1234";
+            else if (name[0] == 'S')
+                o->start_paused = 1;
+            else if (name[0] == 'd')
+                o->debugger = 1;
+            else
+                o->magic_break = 1;
+            continue;
+        }
         static const char *const with_arg[] = {
             "m", "bios", "debugcon", "postcode", "serial", "display",
             "device", "d", "icount", "rtc", "hda", "hdb", "hdc", "hdd",
-            "cdrom", "drive", "boot", NULL};
+            "cdrom", "drive", "boot", "gdb", NULL};
         int known = 0;
         for (int k = 0; with_arg[k]; k++)
             known |= !strcmp(name, with_arg[k]);
@@ -583,6 +608,8 @@ static void parse_args(Options *o, int argc, char **argv)
             chr_parse(&o->serial[o->nserial++], "-serial", v, 1);
         } else if (!strcmp(name, "display")) {
             parse_display(v);
+        } else if (!strcmp(name, "gdb")) {
+            o->gdb = v;
         } else if (!strcmp(name, "device")) {
             parse_device(o, v);
         } else if (!strcmp(name, "icount")) {
@@ -622,10 +649,18 @@ static void parse_args(Options *o, int argc, char **argv)
             parse_debug(o, v);
         }
     }
+    if (o->gdb && o->debugger)
+        die_usage("-gdb and -debugger cannot be used together");
+    if ((o->start_paused || o->magic_break) && !o->gdb && !o->debugger)
+        die_usage("%s needs -gdb, -s or -debugger",
+                  o->start_paused ? "-S" : "-magic-break");
     int stdio_in = 0;
     for (int k = 0; k < o->nserial; k++)
         if (o->serial[k].kind == CHR_STDIO && stdio_in++)
             die_usage("-serial stdio: only one serial port can use stdio");
+    if (stdio_in && o->debugger)
+        die_usage("-debugger reads stdin: it cannot be used with -serial "
+                  "stdio");
 }
 
 /* Reads the BIOS image; *size gets its length. */
@@ -661,6 +696,8 @@ typedef struct Host {
     Options *o;
     FILE *postcode;
     int postcode_dirty;
+    Dbg *dbg;     /* -gdb / -debugger */
+    int dbg_quit; /* the debugger asked to quit */
 } Host;
 
 static void postcode_out(void *opaque, uint8_t byte)
@@ -694,6 +731,17 @@ static int host_poll(void *opaque)
 {
     Host *h = opaque;
     flush_all(h);
+    if (h->dbg) {
+        int sigint = got_signal == SIGINT && h->o->debugger;
+        if (sigint)
+            got_signal = 0; /* Ctrl-C enters the console debugger */
+        if (dbg_poll(h->dbg, sigint)) {
+            h->dbg_quit = 1;
+            return 1;
+        }
+        if (h->o->debugger && got_signal == SIGINT)
+            got_signal = 0; /* Ctrl-C typed at the prompt */
+    }
     return got_signal != 0;
 }
 
@@ -814,6 +862,25 @@ int main(int argc, char **argv)
         return status;
     }
 
+    GdbStub *gdb = NULL;
+    if (o.gdb || o.debugger) {
+        host.dbg = dbg_new(pc, o.magic_break);
+        if (!host.dbg)
+            die_usage("out of memory");
+        if (o.gdb) {
+            gdb = gdb_new(host.dbg, o.gdb, err, sizeof(err));
+            if (!gdb) {
+                fprintf(stderr, "x86pc: %s\n", err);
+                dbg_free(host.dbg);
+                pc_free(pc);
+                return 2;
+            }
+            dbg_set_gdb(host.dbg, gdb);
+        }
+        if (o.start_paused)
+            dbg_request_stop(host.dbg);
+    }
+
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
@@ -830,6 +897,14 @@ int main(int argc, char **argv)
     status = pc_run(pc, msg, sizeof(msg));
     clock_gettime(CLOCK_MONOTONIC, &t1);
     flush_all(&host);
+    if (host.dbg) {
+        if (status != PC_EXIT_HOST)
+            dbg_exited(host.dbg, status);
+        dbg_free(host.dbg);
+        gdb_free(gdb);
+        if (host.dbg_quit)
+            status = 0; /* q in the debugger, k from gdb */
+    }
     tty_restore();
     if (msg[0])
         fprintf(stderr, "x86pc: %s\n", msg);
