@@ -1,0 +1,961 @@
+/* Software floating point for the x87 (see softfloat.h).  Pure integer C:
+ * values are unpacked to (sign, unbiased exponent, 64-bit significand with
+ * the integer bit at bit 63) and results rounded by one routine, rpack(),
+ * which implements rounding mode, precision, denormalisation, tininess
+ * (detected before rounding, as the x87 does), overflow and the
+ * masked/unmasked responses. */
+#include "cpu/softfloat.h"
+
+/* ---- 128-bit helpers --------------------------------------------------------- */
+typedef struct u128 {
+    uint64_t hi, lo;
+} u128;
+
+static u128 mul64(uint64_t a, uint64_t b)
+{
+    uint64_t a0 = a & 0xFFFFFFFFu, a1 = a >> 32;
+    uint64_t b0 = b & 0xFFFFFFFFu, b1 = b >> 32;
+    uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+    uint64_t mid = (p00 >> 32) + (p01 & 0xFFFFFFFFu) + (p10 & 0xFFFFFFFFu);
+    u128 r;
+    r.lo = (mid << 32) | (p00 & 0xFFFFFFFFu);
+    r.hi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+    return r;
+}
+static u128 add128(u128 a, u128 b)
+{
+    u128 r;
+    r.lo = a.lo + b.lo;
+    r.hi = a.hi + b.hi + (r.lo < a.lo);
+    return r;
+}
+static u128 sub128(u128 a, u128 b)
+{
+    u128 r;
+    r.lo = a.lo - b.lo;
+    r.hi = a.hi - b.hi - (a.lo < b.lo);
+    return r;
+}
+static int cmp128(u128 a, u128 b)
+{
+    if (a.hi != b.hi)
+        return a.hi < b.hi ? -1 : 1;
+    if (a.lo != b.lo)
+        return a.lo < b.lo ? -1 : 1;
+    return 0;
+}
+static u128 shl128(u128 a, int n)
+{
+    u128 r;
+    if (n == 0)
+        return a;
+    if (n >= 128) {
+        r.hi = r.lo = 0;
+    } else if (n >= 64) {
+        r.hi = a.lo << (n - 64);
+        r.lo = 0;
+    } else {
+        r.hi = (a.hi << n) | (a.lo >> (64 - n));
+        r.lo = a.lo << n;
+    }
+    return r;
+}
+/* Shift right; bits shifted out are or'ed into bit 0 ("jamming"). */
+static u128 shr128_jam(u128 a, int n)
+{
+    u128 r;
+    if (n == 0)
+        return a;
+    if (n >= 128) {
+        r.hi = 0;
+        r.lo = (a.hi | a.lo) != 0;
+    } else if (n >= 64) {
+        uint64_t lost = a.lo | (n > 64 ? a.hi << (128 - n) : 0);
+        r.hi = 0;
+        r.lo = (n == 64 ? a.hi : a.hi >> (n - 64)) | (lost != 0);
+    } else {
+        uint64_t lost = a.lo << (64 - n);
+        r.lo = (a.lo >> n) | (a.hi << (64 - n)) | (lost != 0);
+        r.hi = a.hi >> n;
+    }
+    return r;
+}
+static int clz64(uint64_t v)
+{
+    int n = 0;
+    if (v == 0)
+        return 64;
+    while (!(v & 0x8000000000000000ull)) {
+        v <<= 1;
+        n++;
+    }
+    return n;
+}
+
+/* ---- classification and unpacking ---------------------------------------------- */
+#define BIT63 0x8000000000000000ull
+#define BIT62 0x4000000000000000ull
+#define EMIN80 (-16382)
+#define EMAX80 16383
+#define WRAP80 24576
+
+int fx_class(floatx80 a)
+{
+    int e = a.se & 0x7FFF;
+    if (e == 0x7FFF) {
+        if (!(a.m & BIT63))
+            return FXC_UNSUPPORTED;
+        if ((a.m << 1) == 0)
+            return FXC_INF;
+        return (a.m & BIT62) ? FXC_QNAN : FXC_SNAN;
+    }
+    if (e == 0)
+        return a.m ? FXC_DENORMAL : FXC_ZERO;
+    return (a.m & BIT63) ? FXC_NORMAL : FXC_UNSUPPORTED;
+}
+static int is_nan_class(int c) { return c == FXC_QNAN || c == FXC_SNAN; }
+
+/* Finite nonzero value -> normalised (e unbiased, m bit 63 set). */
+static void unpack(floatx80 a, int32_t *e, uint64_t *m)
+{
+    int32_t ex = a.se & 0x7FFF;
+    uint64_t mm = a.m;
+    if (ex == 0)
+        ex = 1; /* denormals and pseudo-denormals */
+    *e = ex - 16383;
+    if (!(mm & BIT63)) {
+        int sh = clz64(mm);
+        mm <<= sh;
+        *e -= sh;
+    }
+    *m = mm;
+}
+
+static floatx80 quiet(floatx80 a)
+{
+    a.m |= BIT62;
+    return a;
+}
+static floatx80 zero(int sign) { return fx_make(sign, 0, 0); }
+static floatx80 inf(int sign) { return fx_make(sign, 0x7FFF, BIT63); }
+
+static floatx80 invalid(SFCtx *s)
+{
+    s->flags |= SF_IE;
+    return FX_DEFAULT_NAN;
+}
+
+/* NaN result of a two-operand operation (SDM Vol. 1 table 4-7). */
+static floatx80 nan2(SFCtx *s, floatx80 a, floatx80 b, int ca, int cb)
+{
+    if (ca == FXC_SNAN || cb == FXC_SNAN)
+        s->flags |= SF_IE;
+    if (is_nan_class(ca) && is_nan_class(cb)) {
+        if (ca != cb) /* one SNaN, one QNaN: the QNaN */
+            return ca == FXC_QNAN ? a : b;
+        {
+            uint64_t ma = a.m | BIT62, mb = b.m | BIT62;
+            if (ma != mb)
+                return quiet(ma > mb ? a : b);
+            /* equal significands: the positive one */
+            return quiet(fx_sign(a) ? b : a);
+        }
+    }
+    return quiet(is_nan_class(ca) ? a : b);
+}
+
+/* ---- rounding ---------------------------------------------------------------- */
+typedef struct Fmt {
+    int bits;           /* significand precision */
+    int32_t emin, emax; /* unbiased exponent range of normal numbers */
+    int32_t wrap;       /* exponent wrap for unmasked O/U (0: none) */
+} Fmt;
+
+
+/* Rounds sign * (m:x) * 2^(e-63) to f.  On return *pe and *pm hold the result:
+ * m bit 63 set = normal; m bit 63 clear = denormal (e = emin) or zero.
+ * Returns 1 when the result is an infinity. */
+static int rpack(SFCtx *s, const Fmt *f, int sign, int32_t *pe, uint64_t *pm,
+                 uint64_t x)
+{
+    int32_t e = *pe;
+    uint64_t m = *pm;
+    int tiny = 0, k, incr = 0, inexact;
+    uint64_t lowmask, half, rem;
+    int rbit, sticky;
+
+    if (m == 0 && x == 0) {
+        *pe = f->emin;
+        return 0;
+    }
+    if (!(m & BIT63)) {
+        u128 v = {m, x};
+        int sh = m ? clz64(m) : 64 + clz64(x);
+        v = shl128(v, sh);
+        m = v.hi;
+        x = v.lo;
+        e -= sh;
+    }
+    if (e < f->emin) {
+        if (!(s->masks & SF_UE)) {
+            s->flags |= SF_UE;
+            if (f->wrap)
+                e += f->wrap;
+        }
+        if (e < f->emin) {
+            u128 v = {m, x};
+            v = shr128_jam(v, (int)(f->emin - e) > 200 ? 200 : (int)(f->emin - e));
+            m = v.hi;
+            x = v.lo;
+            e = f->emin;
+            tiny = 1;
+        }
+    }
+    k = 64 - f->bits;
+    if (k == 0) {
+        rbit = (int)(x >> 63);
+        sticky = (x << 1) != 0;
+        lowmask = 0;
+    } else {
+        lowmask = (1ull << k) - 1;
+        half = 1ull << (k - 1);
+        rem = m & lowmask;
+        rbit = (rem & half) != 0;
+        sticky = (rem & (half - 1)) != 0 || x != 0;
+    }
+    inexact = rbit | sticky;
+    switch (s->rc) {
+    case SF_RN: incr = rbit && (sticky || ((m >> k) & 1)); break;
+    case SF_RD: incr = inexact && sign; break;
+    case SF_RU: incr = inexact && !sign; break;
+    default: incr = 0; break;
+    }
+    m &= ~lowmask;
+    if (incr) {
+        uint64_t old = m;
+        m += lowmask + 1;
+        if (m < old) { /* carry out of bit 63 */
+            m = BIT63;
+            e++;
+        }
+    }
+    if (inexact) {
+        s->flags |= SF_PE;
+        s->c1 = (uint8_t)incr;
+        if (tiny)
+            s->flags |= SF_UE;
+    } else {
+        s->c1 = 0;
+    }
+    if (e > f->emax) {
+        if (!(s->masks & SF_OE) && f->wrap) {
+            s->flags |= SF_OE;
+            e -= f->wrap;
+        } else {
+            int to_inf;
+            s->flags |= SF_OE | SF_PE;
+            switch (s->rc) {
+            case SF_RN: to_inf = 1; break;
+            case SF_RD: to_inf = sign; break;
+            case SF_RU: to_inf = !sign; break;
+            default: to_inf = 0; break;
+            }
+            s->c1 = (uint8_t)to_inf;
+            if (to_inf) {
+                *pe = f->emax + 1;
+                *pm = BIT63;
+                return 1;
+            }
+            e = f->emax;
+            m = ~0ull << k;
+        }
+    }
+    *pe = e;
+    *pm = m;
+    return 0;
+}
+
+static const Fmt fmt80[4] = {
+    {24, EMIN80, EMAX80, WRAP80}, {64, EMIN80, EMAX80, WRAP80},
+    {53, EMIN80, EMAX80, WRAP80}, {64, EMIN80, EMAX80, WRAP80}};
+static const Fmt fmt80_full = {64, EMIN80, EMAX80, WRAP80};
+
+static floatx80 pack80(SFCtx *s, const Fmt *f, int sign, int32_t e,
+                       uint64_t m, uint64_t x)
+{
+    if (rpack(s, f, sign, &e, &m, x))
+        return inf(sign);
+    if (!(m & BIT63))
+        return fx_make(sign, 0, m);
+    return fx_make(sign, e + 16383, m);
+}
+
+/* ---- add / sub ------------------------------------------------------------------ */
+static floatx80 addsub(SFCtx *s, floatx80 a, floatx80 b, int negb)
+{
+    int ca = fx_class(a), cb = fx_class(b);
+    int sa = fx_sign(a), sb = fx_sign(b) ^ negb;
+    int32_t ea, eb, d;
+    uint64_t ma, mb;
+    u128 va, vb, r;
+    int sign;
+    const Fmt *f = &fmt80[s->pc & 3];
+
+    if (ca == FXC_UNSUPPORTED || cb == FXC_UNSUPPORTED)
+        return invalid(s);
+    if (is_nan_class(ca) || is_nan_class(cb))
+        return nan2(s, a, b, ca, cb);
+    if (ca == FXC_INF || cb == FXC_INF) {
+        if (ca == FXC_INF && cb == FXC_INF && sa != sb)
+            return invalid(s);
+        if (ca == FXC_DENORMAL || cb == FXC_DENORMAL)
+            s->flags |= SF_DE;
+        return inf(ca == FXC_INF ? sa : sb);
+    }
+    if (ca == FXC_DENORMAL || cb == FXC_DENORMAL)
+        s->flags |= SF_DE;
+    if (ca == FXC_ZERO && cb == FXC_ZERO)
+        return zero(sa == sb ? sa : s->rc == SF_RD);
+    if (ca == FXC_ZERO) {
+        unpack(b, &eb, &mb);
+        return pack80(s, f, sb, eb, mb, 0);
+    }
+    if (cb == FXC_ZERO) {
+        unpack(a, &ea, &ma);
+        return pack80(s, f, sa, ea, ma, 0);
+    }
+    unpack(a, &ea, &ma);
+    unpack(b, &eb, &mb);
+    if (ea < eb || (ea == eb && ma < mb)) {
+        int32_t te = ea; uint64_t tm = ma; int ts = sa;
+        ea = eb; ma = mb; sa = sb;
+        eb = te; mb = tm; sb = ts;
+    }
+    d = ea - eb;
+    va.hi = ma; va.lo = 0;
+    vb.hi = mb; vb.lo = 0;
+    vb = shr128_jam(vb, d > 200 ? 200 : (int)d);
+    sign = sa;
+    if (sa == sb) {
+        r = add128(va, vb);
+        if (r.hi < ma) { /* carry */
+            r = shr128_jam(r, 1);
+            r.hi |= BIT63;
+            ea++;
+        }
+    } else {
+        if (cmp128(va, vb) == 0)
+            return zero(s->rc == SF_RD);
+        r = sub128(va, vb);
+        {
+            int sh = r.hi ? clz64(r.hi) : 64 + clz64(r.lo);
+            r = shl128(r, sh);
+            ea -= sh;
+        }
+    }
+    return pack80(s, f, sign, ea, r.hi, r.lo);
+}
+
+floatx80 fx_add(SFCtx *s, floatx80 a, floatx80 b) { return addsub(s, a, b, 0); }
+floatx80 fx_sub(SFCtx *s, floatx80 a, floatx80 b) { return addsub(s, a, b, 1); }
+
+/* ---- mul / div ------------------------------------------------------------------ */
+floatx80 fx_mul(SFCtx *s, floatx80 a, floatx80 b)
+{
+    int ca = fx_class(a), cb = fx_class(b);
+    int sign = fx_sign(a) ^ fx_sign(b);
+    int32_t ea, eb, e;
+    uint64_t ma, mb;
+    u128 p;
+
+    if (ca == FXC_UNSUPPORTED || cb == FXC_UNSUPPORTED)
+        return invalid(s);
+    if (is_nan_class(ca) || is_nan_class(cb))
+        return nan2(s, a, b, ca, cb);
+    if ((ca == FXC_INF && cb == FXC_ZERO) || (ca == FXC_ZERO && cb == FXC_INF))
+        return invalid(s);
+    if (ca == FXC_DENORMAL || cb == FXC_DENORMAL)
+        s->flags |= SF_DE;
+    if (ca == FXC_INF || cb == FXC_INF)
+        return inf(sign);
+    if (ca == FXC_ZERO || cb == FXC_ZERO)
+        return zero(sign);
+    unpack(a, &ea, &ma);
+    unpack(b, &eb, &mb);
+    p = mul64(ma, mb);
+    e = ea + eb;
+    if (p.hi & BIT63)
+        e++;
+    else
+        p = shl128(p, 1);
+    return pack80(s, &fmt80[s->pc & 3], sign, e, p.hi, p.lo);
+}
+
+/* Long division of the significands: (q:x) = ma / mb with the leading one
+ * at bit 63 of q; returns the exponent adjustment (0 or -1). */
+static int divsig(uint64_t ma, uint64_t mb, uint64_t *q, uint64_t *x)
+{
+    u128 acc = {0, 0};
+    uint64_t r = ma;
+    int carry = 0, i, adj;
+    for (i = 0; i < 66; i++) {
+        int bit = 0;
+        if (carry || r >= mb) {
+            r -= mb;
+            bit = 1;
+        }
+        acc = shl128(acc, 1);
+        acc.lo |= (uint64_t)bit;
+        carry = (int)(r >> 63);
+        r <<= 1;
+    }
+    /* acc holds 66 quotient bits: bit 65 has weight 2^0. */
+    if ((acc.hi >> 1) & 1) {
+        acc = shl128(acc, 62);
+        adj = 0;
+    } else {
+        acc = shl128(acc, 63);
+        adj = -1;
+    }
+    *q = acc.hi;
+    *x = acc.lo | (carry || r != 0);
+    return adj;
+}
+
+floatx80 fx_div(SFCtx *s, floatx80 a, floatx80 b)
+{
+    int ca = fx_class(a), cb = fx_class(b);
+    int sign = fx_sign(a) ^ fx_sign(b);
+    int32_t ea, eb, e;
+    uint64_t ma, mb, q, x;
+
+    if (ca == FXC_UNSUPPORTED || cb == FXC_UNSUPPORTED)
+        return invalid(s);
+    if (is_nan_class(ca) || is_nan_class(cb))
+        return nan2(s, a, b, ca, cb);
+    if ((ca == FXC_INF && cb == FXC_INF) || (ca == FXC_ZERO && cb == FXC_ZERO))
+        return invalid(s);
+    if (cb == FXC_ZERO && ca != FXC_INF) {
+        s->flags |= SF_ZE;
+        return inf(sign);
+    }
+    if (ca == FXC_DENORMAL || cb == FXC_DENORMAL)
+        s->flags |= SF_DE;
+    if (ca == FXC_INF)
+        return inf(sign);
+    if (cb == FXC_INF)
+        return zero(sign);
+    if (ca == FXC_ZERO)
+        return zero(sign);
+    unpack(a, &ea, &ma);
+    unpack(b, &eb, &mb);
+    e = ea - eb + divsig(ma, mb, &q, &x);
+    return pack80(s, &fmt80[s->pc & 3], sign, e, q, x);
+}
+
+/* ---- sqrt ------------------------------------------------------------------------ */
+/* root = isqrt(mm * 2^67) with 66 bits, remainder nonzero -> *sticky. */
+static u128 isqrt_sig(u128 mm, int *sticky)
+{
+    u128 rem = {0, 0}, root = {0, 0};
+    int pos;
+    /* N = mm << 67 has at most 132 bits: 66 pairs, low bit of pair at pos */
+    for (pos = 130; pos >= 0; pos -= 2) {
+        unsigned pair = 0;
+        int b;
+        for (b = 1; b >= 0; b--) {
+            int bitpos = pos + b - 67;
+            unsigned bit = 0;
+            if (bitpos >= 0)
+                bit = (unsigned)((bitpos >= 64 ? mm.hi >> (bitpos - 64)
+                                               : mm.lo >> bitpos) & 1);
+            pair = (pair << 1) | bit;
+        }
+        {
+            u128 trial;
+            rem = shl128(rem, 2);
+            rem.lo |= pair;
+            trial = shl128(root, 2);
+            trial.lo |= 1;
+            root = shl128(root, 1);
+            if (cmp128(rem, trial) >= 0) {
+                rem = sub128(rem, trial);
+                root.lo |= 1;
+            }
+        }
+    }
+    *sticky = (rem.hi | rem.lo) != 0;
+    return root;
+}
+
+floatx80 fx_sqrt(SFCtx *s, floatx80 a)
+{
+    int ca = fx_class(a);
+    int32_t e;
+    uint64_t m;
+    u128 mm, root;
+    int sticky;
+
+    if (ca == FXC_UNSUPPORTED)
+        return invalid(s);
+    if (is_nan_class(ca)) {
+        if (ca == FXC_SNAN)
+            s->flags |= SF_IE;
+        return quiet(a);
+    }
+    if (ca == FXC_ZERO)
+        return a;
+    if (fx_sign(a))
+        return invalid(s);
+    if (ca == FXC_INF)
+        return a;
+    if (ca == FXC_DENORMAL)
+        s->flags |= SF_DE;
+    unpack(a, &e, &m);
+    mm.hi = 0;
+    mm.lo = m;
+    if (e & 1) {
+        mm = shl128(mm, 1);
+        e -= 1;
+    }
+    root = isqrt_sig(mm, &sticky);
+    /* root has its leading one at bit 65 */
+    {
+        uint64_t sig = (root.hi << 62) | (root.lo >> 2);
+        uint64_t x = (root.lo << 62) | (uint64_t)sticky;
+        return pack80(s, &fmt80[s->pc & 3], 0, e / 2, sig, x);
+    }
+}
+
+/* ---- integer rounding ----------------------------------------------------------- */
+/* Rounds |value| = m * 2^(e-63) to an integer magnitude; sets *inexact and *incr. */
+static uint64_t round_mag(const SFCtx *s, int sign, int32_t e, uint64_t m,
+                          int truncate, int *inexact, int *incr)
+{
+    int k = 63 - e; /* fraction bits */
+    uint64_t ip;
+    int rbit, sticky, up = 0;
+    if (k <= 0) { /* e >= 63: already integral (caller checks range) */
+        *inexact = *incr = 0;
+        return m;
+    }
+    if (k >= 65) {
+        ip = 0; rbit = 0; sticky = m != 0;
+    } else if (k == 64) {
+        ip = 0; rbit = (int)(m >> 63); sticky = (m << 1) != 0;
+    } else {
+        ip = m >> k;
+        rbit = (int)((m >> (k - 1)) & 1);
+        sticky = (m & ((1ull << (k - 1)) - 1)) != 0;
+    }
+    *inexact = rbit | sticky;
+    if (!truncate) {
+        switch (s->rc) {
+        case SF_RN: up = rbit && (sticky || (ip & 1)); break;
+        case SF_RD: up = *inexact && sign; break;
+        case SF_RU: up = *inexact && !sign; break;
+        default: break;
+        }
+    }
+    *incr = up;
+    return ip + (uint64_t)up;
+}
+
+floatx80 fx_from_i64(int64_t v)
+{
+    uint64_t mag;
+    int sign = v < 0, sh;
+    if (v == 0)
+        return zero(0);
+    mag = sign ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    sh = clz64(mag);
+    return fx_make(sign, 16383 + 63 - sh, mag << sh);
+}
+
+static floatx80 from_mag(int sign, uint64_t mag)
+{
+    int sh;
+    if (mag == 0)
+        return zero(sign);
+    sh = clz64(mag);
+    return fx_make(sign, 16383 + 63 - sh, mag << sh);
+}
+
+floatx80 fx_round_int(SFCtx *s, floatx80 a)
+{
+    int ca = fx_class(a), inexact, incr;
+    int32_t e;
+    uint64_t m, mag;
+    if (ca == FXC_UNSUPPORTED)
+        return invalid(s);
+    if (is_nan_class(ca)) {
+        if (ca == FXC_SNAN)
+            s->flags |= SF_IE;
+        return quiet(a);
+    }
+    if (ca == FXC_ZERO || ca == FXC_INF)
+        return a;
+    if (ca == FXC_DENORMAL)
+        s->flags |= SF_DE;
+    unpack(a, &e, &m);
+    if (e >= 63)
+        return a;
+    mag = round_mag(s, fx_sign(a), e, m, 0, &inexact, &incr);
+    if (inexact) {
+        s->flags |= SF_PE;
+        s->c1 = (uint8_t)incr;
+    }
+    return from_mag(fx_sign(a), mag);
+}
+
+int64_t fx_to_int(SFCtx *s, floatx80 a, int bits, int truncate)
+{
+    int ca = fx_class(a), inexact, incr, sign = fx_sign(a);
+    int32_t e;
+    uint64_t m, mag, lim;
+    int64_t indef = (int64_t)((uint64_t)0 - (1ull << (bits - 1)));
+    if (ca == FXC_UNSUPPORTED || is_nan_class(ca) || ca == FXC_INF) {
+        s->flags |= SF_IE;
+        return indef;
+    }
+    if (ca == FXC_ZERO)
+        return 0;
+    unpack(a, &e, &m);
+    if (e > 63) {
+        s->flags |= SF_IE;
+        return indef;
+    }
+    mag = round_mag(s, sign, e, m, truncate, &inexact, &incr);
+    lim = (1ull << (bits - 1)) - (sign ? 0 : 1);
+    if (mag > lim) {
+        s->flags |= SF_IE;
+        return indef;
+    }
+    if (inexact) {
+        s->flags |= SF_PE;
+        s->c1 = (uint8_t)incr;
+    }
+    return sign ? (int64_t)((uint64_t)0 - mag) : (int64_t)mag;
+}
+
+/* ---- compare ----------------------------------------------------------------------- */
+int fx_compare(SFCtx *s, floatx80 a, floatx80 b, int quiet_cmp)
+{
+    int ca = fx_class(a), cb = fx_class(b);
+    int sa = fx_sign(a), sb = fx_sign(b);
+    int32_t ea, eb;
+    uint64_t ma, mb;
+    int r;
+    if (ca == FXC_UNSUPPORTED || cb == FXC_UNSUPPORTED ||
+        ca == FXC_SNAN || cb == FXC_SNAN) {
+        s->flags |= SF_IE;
+        return FX_UN;
+    }
+    if (is_nan_class(ca) || is_nan_class(cb)) {
+        if (!quiet_cmp)
+            s->flags |= SF_IE;
+        return FX_UN;
+    }
+    if (ca == FXC_DENORMAL || cb == FXC_DENORMAL)
+        s->flags |= SF_DE;
+    if (ca == FXC_ZERO && cb == FXC_ZERO)
+        return FX_EQ;
+    if (ca == FXC_ZERO)
+        return sb ? FX_GT : FX_LT;
+    if (cb == FXC_ZERO)
+        return sa ? FX_LT : FX_GT;
+    if (sa != sb)
+        return sa ? FX_LT : FX_GT;
+    if (ca == FXC_INF) { ea = 1 << 20; ma = BIT63; } else unpack(a, &ea, &ma);
+    if (cb == FXC_INF) { eb = 1 << 20; mb = BIT63; } else unpack(b, &eb, &mb);
+    if (ea == eb && ma == mb)
+        return FX_EQ;
+    r = (ea > eb || (ea == eb && ma > mb)) ? FX_GT : FX_LT;
+    if (sa)
+        r = r == FX_GT ? FX_LT : FX_GT;
+    return r;
+}
+
+/* ---- binary32 / binary64 ------------------------------------------------------- */
+static floatx80 from_bin(SFCtx *s, int sign, int32_t bexp, uint64_t frac,
+                         int fbits, int32_t bias, int32_t emaxb)
+{
+    /* frac has fbits bits */
+    uint64_t m = frac << (63 - fbits);
+    if (bexp == emaxb) {
+        if (frac == 0)
+            return inf(sign);
+        if (!(frac >> (fbits - 1)))
+            s->flags |= SF_IE; /* SNaN */
+        return fx_make(sign, 0x7FFF, BIT63 | BIT62 | m);
+    }
+    if (bexp == 0) {
+        int sh;
+        if (frac == 0)
+            return zero(sign);
+        s->flags |= SF_DE;
+        sh = clz64(m);
+        return fx_make(sign, 1 - bias - sh + 16383, m << sh);
+    }
+    return fx_make(sign, bexp - bias + 16383, BIT63 | m);
+}
+
+floatx80 fx_from_f32(SFCtx *s, uint32_t f)
+{
+    return from_bin(s, (int)(f >> 31), (f >> 23) & 0xFF, f & 0x7FFFFF, 23, 127,
+                    0xFF);
+}
+floatx80 fx_from_f64(SFCtx *s, uint64_t f)
+{
+    return from_bin(s, (int)(f >> 63), (int32_t)((f >> 52) & 0x7FF),
+                    f & 0xFFFFFFFFFFFFFull, 52, 1023, 0x7FF);
+}
+
+/* Returns the bits of a in a binary format with fbits fraction bits. */
+static uint64_t to_bin(SFCtx *s, floatx80 a, int fbits, int32_t bias,
+                       uint64_t expmax)
+{
+    int ca = fx_class(a), sign = fx_sign(a);
+    uint64_t sbit = (uint64_t)sign << (fbits + (expmax == 0xFF ? 8 : 11));
+    uint64_t qnan_bit = 1ull << (fbits - 1);
+    Fmt f;
+    int32_t e;
+    uint64_t m;
+    if (ca == FXC_UNSUPPORTED) {
+        s->flags |= SF_IE;
+        return (1ull << (fbits + (expmax == 0xFF ? 8 : 11))) |
+               (expmax << fbits) | qnan_bit;
+    }
+    if (is_nan_class(ca)) {
+        if (ca == FXC_SNAN)
+            s->flags |= SF_IE;
+        return sbit | (expmax << fbits) | qnan_bit |
+               ((a.m << 1) >> (64 - fbits));
+    }
+    if (ca == FXC_INF)
+        return sbit | (expmax << fbits);
+    if (ca == FXC_ZERO)
+        return sbit;
+    unpack(a, &e, &m);
+    f.bits = fbits + 1;
+    f.emin = 1 - bias;
+    f.emax = bias;
+    f.wrap = 0;
+    if (rpack(s, &f, sign, &e, &m, 0))
+        return sbit | (expmax << fbits);
+    if (!(m & BIT63))
+        return sbit | (m >> (63 - fbits));
+    return sbit | ((uint64_t)(e + bias) << fbits) |
+           ((m << 1) >> (64 - fbits));
+}
+
+uint32_t fx_to_f32(SFCtx *s, floatx80 a)
+{
+    return (uint32_t)to_bin(s, a, 23, 127, 0xFF);
+}
+uint64_t fx_to_f64(SFCtx *s, floatx80 a)
+{
+    return to_bin(s, a, 52, 1023, 0x7FF);
+}
+
+floatx80 fx_round_prec(SFCtx *s, floatx80 a, int pc)
+{
+    int32_t e;
+    uint64_t m;
+    int ca = fx_class(a);
+    if (ca != FXC_NORMAL && ca != FXC_DENORMAL)
+        return a;
+    unpack(a, &e, &m);
+    return pack80(s, &fmt80[pc & 3], fx_sign(a), e, m, 0);
+}
+
+/* ---- FSCALE / FXTRACT / FPREM ------------------------------------------------- */
+floatx80 fx_scale(SFCtx *s, floatx80 a, floatx80 b)
+{
+    int ca = fx_class(a), cb = fx_class(b), sa = fx_sign(a);
+    int32_t ea, eb, n;
+    uint64_t ma, mb;
+    if (ca == FXC_UNSUPPORTED || cb == FXC_UNSUPPORTED)
+        return invalid(s);
+    if (is_nan_class(ca) || is_nan_class(cb))
+        return nan2(s, a, b, ca, cb);
+    if (cb == FXC_INF) {
+        if (!fx_sign(b)) {
+            if (ca == FXC_ZERO)
+                return invalid(s);
+            if (ca == FXC_DENORMAL)
+                s->flags |= SF_DE;
+            return inf(sa);
+        }
+        if (ca == FXC_INF)
+            return invalid(s);
+        if (ca == FXC_DENORMAL)
+            s->flags |= SF_DE;
+        return zero(sa);
+    }
+    if (ca == FXC_DENORMAL || cb == FXC_DENORMAL)
+        s->flags |= SF_DE;
+    if (ca == FXC_INF || ca == FXC_ZERO)
+        return a;
+    unpack(a, &ea, &ma);
+    if (cb == FXC_ZERO) {
+        n = 0;
+    } else {
+        unpack(b, &eb, &mb);
+        if (eb < 0)
+            n = 0;
+        else if (eb > 30)
+            n = 1 << 20;
+        else
+            n = (int32_t)(mb >> (63 - eb));
+        if (fx_sign(b))
+            n = -n;
+    }
+    return pack80(s, &fmt80_full, sa, ea + n, ma, 0);
+}
+
+floatx80 fx_extract(SFCtx *s, floatx80 a, floatx80 *exp_out)
+{
+    int ca = fx_class(a), sa = fx_sign(a);
+    int32_t e;
+    uint64_t m;
+    if (ca == FXC_UNSUPPORTED) {
+        *exp_out = invalid(s);
+        return FX_DEFAULT_NAN;
+    }
+    if (is_nan_class(ca)) {
+        if (ca == FXC_SNAN)
+            s->flags |= SF_IE;
+        *exp_out = quiet(a);
+        return quiet(a);
+    }
+    if (ca == FXC_ZERO) {
+        s->flags |= SF_ZE;
+        *exp_out = inf(1);
+        return a;
+    }
+    if (ca == FXC_INF) {
+        *exp_out = inf(0);
+        return a;
+    }
+    if (ca == FXC_DENORMAL)
+        s->flags |= SF_DE;
+    unpack(a, &e, &m);
+    *exp_out = fx_from_i64(e);
+    return fx_make(sa, 16383, m);
+}
+
+floatx80 fx_prem(SFCtx *s, floatx80 a, floatx80 b, int ieee, uint64_t *qout,
+                 int *incomplete)
+{
+    int ca = fx_class(a), cb = fx_class(b), sa = fx_sign(a);
+    int32_t ea, eb, d, steps, i;
+    uint64_t ma, mb, r, q = 0;
+    int carry = 0;
+    *qout = 0;
+    *incomplete = 0;
+    if (ca == FXC_UNSUPPORTED || cb == FXC_UNSUPPORTED)
+        return invalid(s);
+    if (is_nan_class(ca) || is_nan_class(cb))
+        return nan2(s, a, b, ca, cb);
+    if (ca == FXC_INF || cb == FXC_ZERO)
+        return invalid(s);
+    if (ca == FXC_DENORMAL || cb == FXC_DENORMAL)
+        s->flags |= SF_DE;
+    if (ca == FXC_ZERO)
+        return a;
+    unpack(a, &ea, &ma);
+    if (cb == FXC_INF)
+        return pack80(s, &fmt80_full, sa, ea, ma, 0);
+    unpack(b, &eb, &mb);
+    d = ea - eb;
+    if (d < -1 || (d == -1 && !ieee))
+        return pack80(s, &fmt80_full, sa, ea, ma, 0);
+    if (d > 63) {
+        /* Partial remainder: reduce by b * 2^(d - N), N = 32..63; the
+         * hardware chooses N so that d - N is a multiple of 32. */
+        int32_t n = 32 + (d - 32) % 32;
+        steps = n;
+        *incomplete = 1;
+        eb += d - n;
+        d = n;
+        ieee = 0;
+    } else {
+        steps = d;
+    }
+    if (d == -1) {
+        /* |a| in [b/2, b): FPREM1 may round the quotient up to 1 */
+        r = ma;
+        q = 0;
+        /* compare 2a with b: a has exponent eb-1, so 2a ~ ma vs mb */
+        if (ma > mb) {
+            /* a > b/2: remainder a - b, quotient 1 */
+            u128 vb = {mb, 0}, va = {ma, 0};
+            u128 diff;
+            va = shr128_jam(va, 1);
+            diff = sub128(vb, va);
+            *qout = 1;
+            {
+                int sh = diff.hi ? clz64(diff.hi) : 64 + clz64(diff.lo);
+                diff = shl128(diff, sh);
+                return pack80(s, &fmt80_full, !sa, eb - sh, diff.hi, diff.lo);
+            }
+        }
+        return pack80(s, &fmt80_full, sa, ea, ma, 0);
+    }
+    r = ma;
+    for (i = 0; i <= steps; i++) {
+        q <<= 1;
+        if (carry || r >= mb) {
+            r -= mb;
+            q |= 1;
+        }
+        if (i < steps) {
+            carry = (int)(r >> 63);
+            r <<= 1;
+        }
+    }
+    /* remainder r has weight 2^(eb-63) */
+    if (ieee) {
+        /* round the quotient to nearest: compare 2r with mb */
+        int c2 = (r >> 63) ? 1 : ((r << 1) > mb ? 1 : (r << 1) == mb ? 0 : -1);
+        if (c2 > 0 || (c2 == 0 && (q & 1))) {
+            r = mb - r;
+            q++;
+            sa = !sa;
+        }
+    }
+    *qout = q;
+    if (r == 0)
+        return zero(fx_sign(a));
+    return pack80(s, &fmt80_full, sa, eb, r, 0);
+}
+
+/* ---- constants ---------------------------------------------------------------- */
+floatx80 fx_const(const SFCtx *s, int which)
+{
+    /* 66-bit-accurate values: 64-bit significand plus the next two bits
+     * (round bit, sticky) deciding the rounding in RU/RD/RZ. */
+    static const struct {
+        uint16_t se;
+        uint64_t m;
+        int rbit, sticky;
+    } k[] = {
+        {0x3FFF, 0x8000000000000000ull, 0, 0}, /* 1 */
+        {0x4000, 0xD49A784BCD1B8AFEull, 0, 1}, /* log2(10) */
+        {0x3FFF, 0xB8AA3B295C17F0BBull, 1, 1}, /* log2(e) */
+        {0x4000, 0xC90FDAA22168C234ull, 1, 1}, /* pi */
+        {0x3FFD, 0x9A209A84FBCFF798ull, 1, 1}, /* log10(2) */
+        {0x3FFE, 0xB17217F7D1CF79ABull, 1, 1}, /* ln(2) */
+        {0x0000, 0, 0, 0},                     /* +0 */
+    };
+    uint64_t m = k[which].m;
+    int inexact = k[which].rbit | k[which].sticky;
+    int up = 0;
+    switch (s->rc) {
+    case SF_RN: up = k[which].rbit && (k[which].sticky || (m & 1)); break;
+    case SF_RU: up = inexact; break;
+    default: break;
+    }
+    return fx_make(0, k[which].se, m + (uint64_t)up);
+}
