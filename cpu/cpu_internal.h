@@ -20,6 +20,7 @@
 #include "cpu/cpu.h"
 #include "memory/endian.h"
 #include "memory/mem.h"
+#include "cpu/fpu.h" /* x87 state (cpu/fpu.c) */
 
 #if defined(__GNUC__)
 #define likely(x) __builtin_expect(!!(x), 1)
@@ -184,6 +185,9 @@ struct CPUState {
     uint32_t sysenter_cs, sysenter_esp, sysenter_eip;
     uint64_t apic_base;
     uint64_t mtrr[32]; /* stored, no effect */
+
+    /* x87 FPU (cpu/fpu.c) */
+    FPUState fpu;
 
     /* instruction bookkeeping */
     uint32_t prev_eip, prev_esp;

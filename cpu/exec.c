@@ -131,6 +131,7 @@ void cpu_reset(CPUState *c)
     c->triple = 0;
     c->tf_trap = 0;
     c->dr6_pending = 0;
+    fpu_reset(c);
     cpu_update_mode(c);
 }
 

@@ -758,17 +758,6 @@ uint64_t fx_to_f64(SFCtx *s, floatx80 a)
     return to_bin(s, a, 52, 1023, 0x7FF);
 }
 
-floatx80 fx_round_prec(SFCtx *s, floatx80 a, int pc)
-{
-    int32_t e;
-    uint64_t m;
-    int ca = fx_class(a);
-    if (ca != FXC_NORMAL && ca != FXC_DENORMAL)
-        return a;
-    unpack(a, &e, &m);
-    return pack80(s, &fmt80[pc & 3], fx_sign(a), e, m, 0);
-}
-
 /* ---- FSCALE / FXTRACT / FPREM ------------------------------------------------- */
 floatx80 fx_scale(SFCtx *s, floatx80 a, floatx80 b)
 {
@@ -958,4 +947,527 @@ floatx80 fx_const(const SFCtx *s, int which)
     default: break;
     }
     return fx_make(0, k[which].se, m + (uint64_t)up);
+}
+
+/* ---- transcendental functions ------------------------------------------------
+ * Evaluated in a 128-bit-significand software float (BF) with truncating
+ * arithmetic, so intermediate error is a few units of 2^-125, then rounded
+ * once to 64 bits: results are within 1 ulp of the exact value (almost
+ * always correctly rounded), not bit-identical to any particular Intel
+ * microcode.  FSIN/FCOS/FPTAN reduce their argument modulo pi/2 exactly with
+ * the 66-bit pi the x87 uses, so large arguments behave like the hardware's
+ * (and unlike the true function).  Exact special cases (0, 1, powers of two
+ * for FYL2X, +-1 for F2XM1) give exact results without PE. */
+typedef struct BF {
+    int sign;
+    int32_t e;  /* value = m * 2^(e - 127) */
+    u128 m;     /* bit 127 set, or zero */
+} BF;
+
+static const u128 BF_PI_M = {0xC90FDAA22168C234ull, 0xC4C6628B80DC1CD1ull};
+static const u128 BF_LN2_M = {0xB17217F7D1CF79ABull, 0xC9E3B39803F2F6AFull};
+
+static int bf_zero(BF a) { return (a.m.hi | a.m.lo) == 0; }
+static BF bf_make(int sign, int32_t e, u128 m)
+{
+    BF r;
+    int sh;
+    r.sign = sign;
+    if ((m.hi | m.lo) == 0) {
+        r.e = 0;
+        r.m = m;
+        return r;
+    }
+    sh = m.hi ? clz64(m.hi) : 64 + clz64(m.lo);
+    r.m = shl128(m, sh);
+    r.e = e - sh;
+    return r;
+}
+static BF bf_from_fx(floatx80 a)
+{
+    int32_t e;
+    uint64_t m;
+    u128 mm;
+    unpack(a, &e, &m);
+    mm.hi = m;
+    mm.lo = 0;
+    return bf_make(fx_sign(a), e, mm);
+}
+static BF bf_int(int64_t v)
+{
+    u128 m;
+    uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    m.hi = mag;
+    m.lo = 0;
+    return bf_make(v < 0, 63, m);
+}
+static BF bf_const(u128 m, int32_t e)
+{
+    BF r;
+    r.sign = 0;
+    r.e = e;
+    r.m = m;
+    return r;
+}
+static floatx80 bf_to_fx(SFCtx *s, BF a)
+{
+    if (bf_zero(a))
+        return zero(a.sign);
+    return pack80(s, &fmt80_full, a.sign, a.e, a.m.hi, a.m.lo);
+}
+static BF bf_mul(BF a, BF b)
+{
+    u128 hh, hl, lh, ll, top;
+    uint64_t mid, c = 0, t;
+    if (bf_zero(a) || bf_zero(b))
+        return bf_make(a.sign ^ b.sign, 0, (u128){0, 0});
+    hh = mul64(a.m.hi, b.m.hi);
+    hl = mul64(a.m.hi, b.m.lo);
+    lh = mul64(a.m.lo, b.m.hi);
+    ll = mul64(a.m.lo, b.m.lo);
+    mid = hl.lo;
+    t = mid + lh.lo;
+    c += t < mid;
+    mid = t;
+    t = mid + ll.hi;
+    c += t < mid;
+    mid = t;
+    top = add128(hh, (u128){0, hl.hi});
+    top = add128(top, (u128){0, lh.hi});
+    top = add128(top, (u128){0, c});
+    if (top.hi & BIT63)
+        return bf_make(a.sign ^ b.sign, a.e + b.e + 1, top);
+    top = shl128(top, 1);
+    top.lo |= mid >> 63;
+    return bf_make(a.sign ^ b.sign, a.e + b.e, top);
+}
+static BF bf_add(BF a, BF b)
+{
+    u128 bm, r;
+    int32_t d;
+    if (bf_zero(b))
+        return a;
+    if (bf_zero(a))
+        return b;
+    if (a.e < b.e || (a.e == b.e && cmp128(a.m, b.m) < 0)) {
+        BF t = a;
+        a = b;
+        b = t;
+    }
+    d = a.e - b.e;
+    bm = shr128_jam(b.m, d > 200 ? 200 : (int)d);
+    if (a.sign == b.sign) {
+        r = add128(a.m, bm);
+        if (cmp128(r, a.m) < 0) {
+            r = shr128_jam(r, 1);
+            r.hi |= BIT63;
+            return bf_make(a.sign, a.e + 1, r);
+        }
+        return bf_make(a.sign, a.e, r);
+    }
+    r = sub128(a.m, bm);
+    return bf_make(a.sign, a.e, r);
+}
+static BF bf_neg(BF a)
+{
+    a.sign ^= 1;
+    return a;
+}
+static BF bf_sub(BF a, BF b) { return bf_add(a, bf_neg(b)); }
+static BF bf_div(BF a, BF b)
+{
+    u128 r = a.m, q = {0, 0};
+    int carry = 0, i;
+    if (bf_zero(a))
+        return a;
+    for (i = 0; i < 128; i++) {
+        q = shl128(q, 1);
+        if (carry || cmp128(r, b.m) >= 0) {
+            r = sub128(r, b.m);
+            q.lo |= 1;
+        }
+        carry = (int)(r.hi >> 63);
+        r = shl128(r, 1);
+    }
+    if ((r.hi | r.lo) != 0 || carry)
+        q.lo |= 1; /* sticky */
+    if (q.hi & BIT63)
+        return bf_make(a.sign ^ b.sign, a.e - b.e, q);
+    return bf_make(a.sign ^ b.sign, a.e - b.e - 1, shl128(q, 1));
+}
+static int bf_small(BF t, int32_t lim) { return bf_zero(t) || t.e < lim; }
+
+/* e^t - 1 (Taylor series). */
+static BF bf_expm1(BF t)
+{
+    BF sum = t, term = t;
+    int k;
+    for (k = 2; k < 80; k++) {
+        term = bf_div(bf_mul(term, t), bf_int(k));
+        if (bf_small(term, sum.e - 130))
+            break;
+        sum = bf_add(sum, term);
+    }
+    return sum;
+}
+/* 2 * atanh(z) = ln((1+z)/(1-z)) for |z| < 0.2 */
+static BF bf_2atanh(BF z)
+{
+    BF z2 = bf_mul(z, z), p = z, sum = z;
+    int k;
+    if (bf_zero(z))
+        return z;
+    for (k = 3; k < 200; k += 2) {
+        BF term;
+        p = bf_mul(p, z2);
+        term = bf_div(p, bf_int(k));
+        if (bf_small(term, sum.e - 130))
+            break;
+        sum = bf_add(sum, term);
+    }
+    sum.e += 1;
+    return sum;
+}
+/* atan(t) for |t| <= 0.25: alternating series */
+static BF bf_atan_series(BF t)
+{
+    BF t2 = bf_mul(t, t), p = t, sum = t;
+    int k;
+    if (bf_zero(t))
+        return t;
+    for (k = 3; k < 400; k += 2) {
+        BF term;
+        p = bf_neg(bf_mul(p, t2));
+        term = bf_div(p, bf_int(k));
+        if (bf_small(term, sum.e - 130))
+            break;
+        sum = bf_add(sum, term);
+    }
+    return sum;
+}
+/* sqrt by Newton iterations from the 64-bit root. */
+static BF bf_sqrt(BF a)
+{
+    SFCtx s = {SF_RN, SF_P64, 0x3F, 0, 0};
+    BF r, half;
+    int k;
+    floatx80 ax = pack80(&s, &fmt80_full, 0, a.e, a.m.hi, a.m.lo);
+    r = bf_from_fx(fx_sqrt(&s, ax));
+    half = bf_const((u128){BIT63, 0}, -1);
+    for (k = 0; k < 2; k++)
+        r = bf_mul(bf_add(r, bf_div(a, r)), half);
+    return r;
+}
+/* atan(t), t >= 0, t <= 1: two argument halvings t/(1+sqrt(1+t^2)). */
+static BF bf_atan01(BF t)
+{
+    BF one = bf_int(1);
+    int k;
+    for (k = 0; k < 2; k++)
+        t = bf_div(t, bf_add(one, bf_sqrt(bf_add(one, bf_mul(t, t)))));
+    t = bf_atan_series(t);
+    t.e += 2;
+    return t;
+}
+/* sin and cos of |r| <= pi/4 */
+static void bf_sincos(BF r, BF *sn, BF *cs)
+{
+    BF r2 = bf_mul(r, r), term = r, sum = r;
+    int k;
+    for (k = 2; k < 100; k += 2) {
+        term = bf_neg(bf_div(bf_mul(term, r2), bf_int((int64_t)k * (k + 1))));
+        if (bf_small(term, sum.e - 130))
+            break;
+        sum = bf_add(sum, term);
+    }
+    *sn = sum;
+    term = bf_int(1);
+    sum = term;
+    for (k = 1; k < 100; k += 2) {
+        term = bf_neg(bf_div(bf_mul(term, r2), bf_int((int64_t)k * (k + 1))));
+        if (bf_small(term, -130))
+            break;
+        sum = bf_add(sum, term);
+    }
+    *cs = sum;
+}
+
+static int unary_special(SFCtx *s, floatx80 a, floatx80 *r)
+{
+    int ca = fx_class(a);
+    if (ca == FXC_UNSUPPORTED) {
+        *r = invalid(s);
+        return 1;
+    }
+    if (is_nan_class(ca)) {
+        if (ca == FXC_SNAN)
+            s->flags |= SF_IE;
+        *r = quiet(a);
+        return 1;
+    }
+    if (ca == FXC_DENORMAL)
+        s->flags |= SF_DE;
+    return 0;
+}
+
+floatx80 fx_f2xm1(SFCtx *s, floatx80 a)
+{
+    floatx80 r;
+    int ca = fx_class(a);
+    if (unary_special(s, a, &r))
+        return r;
+    if (ca == FXC_ZERO)
+        return a;
+    if (ca == FXC_INF)
+        return fx_sign(a) ? fx_make(1, 16383, BIT63) : a;
+    if (a.m == BIT63 && (a.se & 0x7FFF) == 16383) /* +-1 */
+        return fx_sign(a) ? fx_make(1, 16382, BIT63) : fx_make(0, 16383, BIT63);
+    return bf_to_fx(s, bf_expm1(bf_mul(bf_from_fx(a), bf_const(BF_LN2_M, -1))));
+}
+
+/* ln(x) for finite x > 0 as BF, with x = m * 2^e */
+static BF bf_ln(floatx80 x)
+{
+    int32_t e;
+    uint64_t m;
+    BF mb, one = bf_int(1), z;
+    unpack(x, &e, &m);
+    mb = bf_make(0, 0, (u128){m, 0});
+    if (m > 0xB504F333F9DE6484ull) { /* m > sqrt(2): use m/2 */
+        mb.e -= 1;
+        e += 1;
+    }
+    z = bf_div(bf_sub(mb, one), bf_add(mb, one));
+    return bf_add(bf_2atanh(z), bf_mul(bf_int(e), bf_const(BF_LN2_M, -1)));
+}
+
+floatx80 fx_yl2x(SFCtx *s, floatx80 x, floatx80 y, int plus1)
+{
+    int cx = fx_class(x), cy = fx_class(y), sy = fx_sign(y), sx = fx_sign(x);
+    BF l;
+    if (cx == FXC_UNSUPPORTED || cy == FXC_UNSUPPORTED)
+        return invalid(s);
+    if (is_nan_class(cx) || is_nan_class(cy))
+        return nan2(s, x, y, cx, cy);
+    if (cx == FXC_DENORMAL || cy == FXC_DENORMAL)
+        s->flags |= SF_DE;
+    if (plus1) {
+        /* y * log2(1 + x), |x| < 1 - sqrt(2)/2 */
+        if (cx == FXC_INF)
+            return invalid(s);
+        if (cx == FXC_ZERO) {
+            if (cy == FXC_INF)
+                return invalid(s);
+            return zero(sx ^ sy);
+        }
+        if (sx && ((x.se & 0x7FFF) > 16383 ||
+                   ((x.se & 0x7FFF) == 16383 && x.m >= BIT63)))
+            return invalid(s); /* x <= -1 */
+        if (cy == FXC_INF)
+            return inf(sy ^ sx);
+        if (cy == FXC_ZERO)
+            return zero(sy ^ sx);
+        {
+            BF xb = bf_from_fx(x);
+            BF two = bf_int(2);
+            l = bf_2atanh(bf_div(xb, bf_add(two, xb)));
+        }
+    } else {
+        if (sx && cx != FXC_ZERO)
+            return invalid(s);
+        if (cx == FXC_ZERO) {
+            if (cy == FXC_ZERO)
+                return invalid(s);
+            if (cy != FXC_INF)
+                s->flags |= SF_ZE;
+            return inf(!sy);
+        }
+        if (cx == FXC_INF) {
+            if (cy == FXC_ZERO)
+                return invalid(s);
+            return inf(sy);
+        }
+        {
+            int32_t e;
+            uint64_t m;
+            unpack(x, &e, &m);
+            if (m == BIT63) { /* power of two: exact log2 */
+                SFCtx t = *s;
+                floatx80 r;
+                if (e == 0) {
+                    if (cy == FXC_INF)
+                        return invalid(s);
+                    return zero(sy);
+                }
+                if (cy == FXC_INF)
+                    return inf(sy ^ (e < 0));
+                t.pc = SF_P64;
+                r = fx_mul(&t, y, fx_from_i64(e));
+                s->flags = t.flags;
+                s->c1 = t.c1;
+                return r;
+            }
+            /* log2(x) is irrational */
+            if (cy == FXC_INF)
+                return inf(sy ^ (e < 0));
+            if (cy == FXC_ZERO)
+                return zero(sy ^ (e < 0));
+        }
+        l = bf_ln(x);
+    }
+    /* y * l / ln2 */
+    return bf_to_fx(s, bf_mul(bf_from_fx(y),
+                              bf_div(l, bf_const(BF_LN2_M, -1))));
+}
+
+floatx80 fx_patan(SFCtx *s, floatx80 y, floatx80 x)
+{
+    int cx = fx_class(x), cy = fx_class(y), sy = fx_sign(y), sx = fx_sign(x);
+    BF pi = bf_const(BF_PI_M, 1), r;
+    if (cx == FXC_UNSUPPORTED || cy == FXC_UNSUPPORTED)
+        return invalid(s);
+    if (is_nan_class(cx) || is_nan_class(cy))
+        return nan2(s, x, y, cx, cy);
+    if (cx == FXC_DENORMAL || cy == FXC_DENORMAL)
+        s->flags |= SF_DE;
+    if (cy == FXC_ZERO || (cx == FXC_INF && cy != FXC_INF)) {
+        if (!sx)
+            return zero(sy);
+        pi.sign = sy;
+        return bf_to_fx(s, pi);
+    }
+    if (cx == FXC_ZERO || (cy == FXC_INF && cx != FXC_INF)) {
+        pi.e -= 1;
+        pi.sign = sy;
+        return bf_to_fx(s, pi);
+    }
+    if (cx == FXC_INF) { /* both infinite */
+        BF q = pi;
+        q.e -= 2;
+        r = sx ? bf_sub(pi, q) : q;
+        r.sign = sy;
+        return bf_to_fx(s, r);
+    }
+    {
+        BF ay = bf_from_fx(fx_abs(y)), ax = bf_from_fx(fx_abs(x));
+        int swap = fx_compare(s, fx_abs(y), fx_abs(x), 1) == FX_GT;
+        BF t = swap ? bf_div(ax, ay) : bf_div(ay, ax);
+        BF hp = pi;
+        r = bf_atan01(t);
+        hp.e -= 1;
+        if (swap)
+            r = bf_sub(hp, r);
+        if (sx)
+            r = bf_sub(pi, r);
+        r.sign = sy;
+        return bf_to_fx(s, r);
+    }
+}
+
+/* Reduces |a| modulo pi/2 with the x87's 66-bit pi.  Returns 1 if out of
+ * range (|a| >= 2^63). */
+static int reduce(floatx80 a, BF *r, unsigned *quadrant)
+{
+    static const u128 P66 = {0x3ull, 0x243F6A8885A308D3ull}; /* pi * 2^64 */
+    int32_t e;
+    uint64_t m;
+    unpack(a, &e, &m);
+    *quadrant = 0;
+    if (e >= 63)
+        return 1;
+    if (e < -1) { /* |a| < 0.5 < pi/4 */
+        *r = bf_make(0, e, (u128){m, 0});
+        return 0;
+    }
+    {
+        /* |a| = N * 2^-65, pi/2 = P66 * 2^-65 */
+        u128 n = shl128((u128){0, m}, e + 2), q = {0, 0}, rem = {0, 0};
+        int k;
+        for (k = 127; k >= 0; k--) {
+            rem = shl128(rem, 1);
+            rem.lo |= (k >= 64 ? n.hi >> (k - 64) : n.lo >> k) & 1;
+            q = shl128(q, 1);
+            if (cmp128(rem, P66) >= 0) {
+                rem = sub128(rem, P66);
+                q.lo |= 1;
+            }
+        }
+        /* nearest multiple: |r| <= pi/4 */
+        if (cmp128(shl128(rem, 1), P66) > 0) {
+            rem = sub128(P66, rem);
+            q.lo += 1;
+            *r = bf_make(1, 127 - 65, rem);
+        } else {
+            *r = bf_make(0, 127 - 65, rem);
+        }
+        *quadrant = (unsigned)(q.lo & 3);
+    }
+    return 0;
+}
+
+int fx_sincos(SFCtx *s, SFCtx *sc, floatx80 a, floatx80 *sin_out,
+              floatx80 *cos_out)
+{
+    int ca = fx_class(a);
+    BF r, sn, cs, rs, rc;
+    unsigned q;
+    floatx80 nan;
+    if (unary_special(s, a, &nan)) {
+        sc->flags |= s->flags;
+        *sin_out = *cos_out = nan;
+        return 0;
+    }
+    if (ca == FXC_INF) {
+        *sin_out = *cos_out = invalid(s);
+        sc->flags |= s->flags;
+        return 0;
+    }
+    sc->flags |= s->flags;
+    if (ca == FXC_ZERO) {
+        *sin_out = a;
+        *cos_out = fx_make(0, 16383, BIT63);
+        return 0;
+    }
+    if (reduce(a, &r, &q))
+        return 1;
+    bf_sincos(r, &sn, &cs);
+    switch (q) {
+    case 0: rs = sn; rc = cs; break;
+    case 1: rs = cs; rc = bf_neg(sn); break;
+    case 2: rs = bf_neg(sn); rc = bf_neg(cs); break;
+    default: rs = bf_neg(cs); rc = sn; break;
+    }
+    if (fx_sign(a))
+        rs = bf_neg(rs);
+    *sin_out = bf_to_fx(s, rs);
+    *cos_out = bf_to_fx(sc, rc);
+    return 0;
+}
+
+int fx_tan(SFCtx *s, floatx80 a, floatx80 *tan_out)
+{
+    int ca = fx_class(a);
+    BF r, sn, cs;
+    unsigned q;
+    if (unary_special(s, a, tan_out))
+        return 0;
+    if (ca == FXC_INF) {
+        *tan_out = invalid(s);
+        return 0;
+    }
+    if (ca == FXC_ZERO) {
+        *tan_out = a;
+        return 0;
+    }
+    if (reduce(a, &r, &q))
+        return 1;
+    bf_sincos(r, &sn, &cs);
+    if (q & 1)
+        r = bf_neg(bf_div(cs, sn));
+    else
+        r = bf_div(sn, cs);
+    if (fx_sign(a))
+        r = bf_neg(r);
+    *tan_out = bf_to_fx(s, r);
+    return 0;
 }

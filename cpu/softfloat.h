@@ -108,8 +108,6 @@ floatx80 fx_from_i64(int64_t v);
 uint32_t fx_to_f32(SFCtx *s, floatx80 a);
 uint64_t fx_to_f64(SFCtx *s, floatx80 a);
 int64_t fx_to_int(SFCtx *s, floatx80 a, int bits, int truncate);
-/* Re-rounds an extended value (used by FLD of nothing; FST ST(i) copies). */
-floatx80 fx_round_prec(SFCtx *s, floatx80 a, int pc);
 
 /* Transcendental helpers (accurate to about 1 ulp of the 64-bit
  * significand; see softfloat.c). */
@@ -117,8 +115,10 @@ floatx80 fx_f2xm1(SFCtx *s, floatx80 a);
 floatx80 fx_yl2x(SFCtx *s, floatx80 x, floatx80 y, int plus1);
 floatx80 fx_patan(SFCtx *s, floatx80 y, floatx80 x);
 /* FSIN/FCOS/FSINCOS/FPTAN: returns 0, or 1 when |a| >= 2^63 (C2 = 1, the
- * operand is left unchanged). */
-int fx_sincos(SFCtx *s, floatx80 a, floatx80 *sin_out, floatx80 *cos_out);
+ * operand is left unchanged).  fx_sincos rounds the sine with s and the
+ * cosine with sc (operand exceptions are reported in both). */
+int fx_sincos(SFCtx *s, SFCtx *sc, floatx80 a, floatx80 *sin_out,
+              floatx80 *cos_out);
 int fx_tan(SFCtx *s, floatx80 a, floatx80 *tan_out);
 
 /* Constants for FLDPI & co. (rounded per s->rc).  which: 0 = 1, 1 = L2T,

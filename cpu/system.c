@@ -131,25 +131,6 @@ HANDLER(op_flagop)
     c->eflags = f;
 }
 
-HANDLER(op_wait)
-{
-    if ((c->cr0 & (CR0_MP | CR0_TS)) == (CR0_MP | CR0_TS))
-        cpu_raise_noerr(c, EX_NM);
-}
-
-/* D8-DF: x87 escape.  No FPU yet: #NM when CR0.EM or CR0.TS is set, else
- * the instruction is decoded (its memory operand computed) and ignored,
- * like a CPU with no coprocessor attached. */
-HANDLER(op_fpu_esc)
-{
-    /* memory operand sizes by opcode (D8..DF) for the common forms */
-    static const uint8_t msize[8] = {4, 4, 4, 4, 8, 8, 2, 2};
-    if (c->cr0 & (CR0_EM | CR0_TS))
-        cpu_raise_noerr(c, EX_NM);
-    if (i->mod != 3)
-        (void)seg_lin(c, i->seg, insn_ea(c, i), msize[i->op & 7], 0);
-}
-
 HANDLER(op_ud2) { EXC_UD(c); }
 
 HANDLER(op_invd)

@@ -1,0 +1,755 @@
+/* Differential test of the x87 FPU against the host CPU.
+ *
+ * Each case is a short sequence run both natively (x86pc-fpu-oracle, gcc
+ * -m32) and on the emulated CPU in flat 32-bit protected mode (CR0.NE = 1):
+ *
+ *   FNINIT; FLDZ x8; FNINIT     (registers zeroed: FNSAVE shows empty ones)
+ *   FLDCW [cw]; FLD TBYTE [b]; FLD TBYTE [a]   (ST0 = a, ST1 = b)
+ *   [FLD ST0 x6 to fill the stack]  [or only a: ST1 empty]
+ *   <instruction under test>        (memory operand at buf+48, m80 at +64)
+ *   FNSTSW [buf+2]; [FWAIT]; FNSAVE [buf+128]
+ *
+ * and the data buffer (status word, the stored memory results, the whole
+ * FNSAVE image: control/status/tag words and all eight registers), EFLAGS
+ * (FCOMI) and AX (FNSTSW AX) are compared bit for bit.  FWAIT after an
+ * unmasked exception must fault with #MF at the FWAIT.  Excluded from the
+ * comparison: the FNSAVE instruction/data pointer and opcode fields (modern
+ * hosts deprecate FCS/FDS and update FOP/FDP only on exceptions).
+ *
+ * Operands are random and edge values: zeros, denormals, pseudo-denormals,
+ * unnormals, infinities, QNaN/SNaN, pseudo-NaN, the largest and smallest
+ * exponents, integers, halves (rounding ties) and values with few
+ * significant bits; every rounding mode and precision control, mostly
+ * masked exceptions, sometimes unmasked ones.
+ *
+ * Transcendental instructions (FSIN...FYL2XP1) are not bit-compared: the
+ * emulator is accurate to 1 ulp, not a copy of Intel's microcode; their
+ * family TRANS checks |emu - host| <= 1 ulp of the 64-bit significand on
+ * in-range operands.
+ *
+ * Usage: fpudiff [--seed N] [--count N] [--family A,B] [--show N] [--list]
+ * Exit status: 0 all passed, 1 some case failed, 2 setup error, 77 skip. */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cpu/cpu.h"
+#include "memory/mem.h"
+#include "tests/diff/fpuproto.h"
+
+/* buffer layout */
+#define B_CW 0
+#define B_SW 2
+#define B_B 16
+#define B_A 32
+#define B_MEM 48
+#define B_OUT 64
+#define B_SAVE 128
+
+typedef struct Rng {
+    uint64_t s;
+} Rng;
+static uint64_t rng_next(Rng *r)
+{
+    uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+static unsigned rnd(Rng *r, unsigned n) { return (unsigned)(rng_next(r) % n); }
+
+static void st16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+static void st32(uint8_t *p, uint32_t v) { st16(p, (uint16_t)v); st16(p + 2, (uint16_t)(v >> 16)); }
+static void st64(uint8_t *p, uint64_t v) { st32(p, (uint32_t)v); st32(p + 4, (uint32_t)(v >> 32)); }
+static uint16_t ld16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint32_t ld32(const uint8_t *p) { return ld16(p) | (uint32_t)ld16(p + 2) << 16; }
+static uint64_t ld64(const uint8_t *p) { return ld32(p) | (uint64_t)ld32(p + 4) << 32; }
+
+/* ---- operand generation ---------------------------------------------------- */
+static void gen_x80(Rng *r, uint8_t *p)
+{
+    uint64_t m = rng_next(r);
+    unsigned e, sg = rnd(r, 2);
+    switch (rnd(r, 20)) {
+    case 0: m = 0; e = 0; break;
+    case 1: e = 0; m = (m >> rnd(r, 64)) & ~(1ull << 63); break; /* denormal */
+    case 2: e = 0x7FFF; m = 1ull << 63; break;                    /* inf */
+    case 3: e = 0x7FFF; m |= 3ull << 62; break;                   /* QNaN */
+    case 4: e = 0x7FFF; m = (m | 1ull << 63) & ~(1ull << 62); m |= 1; break;
+    case 5: e = 1 + rnd(r, 64); m |= 1ull << 63; break;
+    case 6: e = 0x7FFE - rnd(r, 64); m |= 1ull << 63; break;
+    case 7: e = 0; m |= 1ull << 63; break; /* pseudo-denormal */
+    case 8: e = 1 + rnd(r, 0x7FFD); m &= ~(1ull << 63); break; /* unnormal */
+    case 9: e = 0x7FFF; m &= ~(1ull << 63); break; /* pseudo-NaN/inf */
+    case 10: /* small integers and halves */
+        e = 16383 + rnd(r, 6);
+        m = (m | 1ull << 63) & ~((1ull << (62 - rnd(r, 4))) - 1);
+        break;
+    case 11: /* few significant bits: exact results, ties */
+        e = 16383 + rnd(r, 80) - 40;
+        m = (m | 1ull << 63) & ~((1ull << (rnd(r, 64))) - 1);
+        break;
+    case 12: /* rounding ties for 24/53/64 bits */
+        e = 16383 + rnd(r, 40) - 20;
+        m |= 1ull << 63;
+        {
+            unsigned k = rnd(r, 3) == 0 ? 40 : rnd(r, 2) ? 11 : 1;
+            m = (m & ~((1ull << k) - 1)) | (1ull << (k - 1));
+        }
+        break;
+    case 13: /* near the f32/f64 ranges */
+        e = 16383 + (rnd(r, 2) ? 1 : -1) * (int)(rnd(r, 2) ? 126 + rnd(r, 30) - 24
+                                                            : 1022 + rnd(r, 60) - 52);
+        m |= 1ull << 63;
+        break;
+    case 14: /* near the integer ranges */
+        e = 16383 + 14 + rnd(r, 52);
+        m |= 1ull << 63;
+        break;
+    default:
+        e = 16383 + rnd(r, 200) - 100;
+        m |= 1ull << 63;
+        break;
+    }
+    st64(p, m);
+    st16(p + 8, (uint16_t)(e | sg << 15));
+}
+
+static void gen_mem(Rng *r, uint8_t *p, unsigned kind)
+{
+    /* kind: 0 m32real 1 m64real 2 m16int 3 m32int 4 m64int 5 m80 6 bcd */
+    uint64_t v = rng_next(r);
+    unsigned k = rnd(r, 8);
+    switch (kind) {
+    case 0:
+        if (k == 0) v = (v & 0x807FFFFF);                 /* denormal/zero */
+        else if (k == 1) v = (v & 0x807FFFFF) | 0x7F800000; /* inf/NaN */
+        else if (k == 2) v = (v & 0x80000000) | 0x3F800000 | (v & 0x7F0000);
+        st32(p, (uint32_t)v);
+        break;
+    case 1:
+        if (k == 0) v &= 0x800FFFFFFFFFFFFFull;
+        else if (k == 1) v |= 0x7FF0000000000000ull;
+        else if (k == 2) v = (v & 0x80000000000000FFull) | 0x3FF0000000000000ull;
+        st64(p, v);
+        break;
+    case 2: st16(p, (uint16_t)(k < 3 ? v % 7 - 3 : v)); break;
+    case 3: st32(p, (uint32_t)(k < 3 ? v % 7 - 3 : v)); break;
+    case 4: st64(p, k < 3 ? v % 7 - 3 : k < 5 ? v >> rnd(r, 64) : v); break;
+    case 5: gen_x80(r, p); break;
+    default: {
+        unsigned i;
+        for (i = 0; i < 9; i++) {
+            unsigned d = (unsigned)(rng_next(r) % 100);
+            p[i] = (uint8_t)((d / 10) << 4 | (d % 10));
+        }
+        p[9] = (uint8_t)(rnd(r, 2) ? 0x80 : 0);
+        break;
+    }
+    }
+}
+
+/* ---- forms ---------------------------------------------------------------------- */
+enum { OPK_NONE = -1 };
+typedef struct Form {
+    const char *family, *name;
+    uint8_t op, modrm; /* modrm with mod=00 rm=101 means [buf+48] (or +64) */
+    int memkind;       /* operand to generate at buf+48, OPK_NONE: none */
+    int out80;         /* memory operand at buf+64 instead */
+    int trans;         /* transcendental: 1-ulp compare of ST0 */
+} Form;
+
+#define MEM(reg) (uint8_t)(((reg) << 3) | 5)
+static const Form forms[] = {
+    /* arithmetic, register forms */
+    {"ARITH", "fadd st0,st1", 0xD8, 0xC1, -1, 0, 0},
+    {"ARITH", "fmul st0,st1", 0xD8, 0xC9, -1, 0, 0},
+    {"ARITH", "fsub st0,st1", 0xD8, 0xE1, -1, 0, 0},
+    {"ARITH", "fsubr st0,st1", 0xD8, 0xE9, -1, 0, 0},
+    {"ARITH", "fdiv st0,st1", 0xD8, 0xF1, -1, 0, 0},
+    {"ARITH", "fdivr st0,st1", 0xD8, 0xF9, -1, 0, 0},
+    {"ARITH", "fadd st1,st0", 0xDC, 0xC1, -1, 0, 0},
+    {"ARITH", "fsub st1,st0", 0xDC, 0xE9, -1, 0, 0},
+    {"ARITH", "fsubr st1,st0", 0xDC, 0xE1, -1, 0, 0},
+    {"ARITH", "fdiv st1,st0", 0xDC, 0xF9, -1, 0, 0},
+    {"ARITH", "fdivr st1,st0", 0xDC, 0xF1, -1, 0, 0},
+    {"ARITH", "faddp", 0xDE, 0xC1, -1, 0, 0},
+    {"ARITH", "fmulp", 0xDE, 0xC9, -1, 0, 0},
+    {"ARITH", "fsubp", 0xDE, 0xE9, -1, 0, 0},
+    {"ARITH", "fsubrp", 0xDE, 0xE1, -1, 0, 0},
+    {"ARITH", "fdivp", 0xDE, 0xF9, -1, 0, 0},
+    {"ARITH", "fdivrp", 0xDE, 0xF1, -1, 0, 0},
+    /* arithmetic, memory forms */
+    {"ARITHM", "fadd m32", 0xD8, MEM(0), 0, 0, 0},
+    {"ARITHM", "fmul m32", 0xD8, MEM(1), 0, 0, 0},
+    {"ARITHM", "fsub m32", 0xD8, MEM(4), 0, 0, 0},
+    {"ARITHM", "fdivr m32", 0xD8, MEM(7), 0, 0, 0},
+    {"ARITHM", "fadd m64", 0xDC, MEM(0), 1, 0, 0},
+    {"ARITHM", "fsubr m64", 0xDC, MEM(5), 1, 0, 0},
+    {"ARITHM", "fdiv m64", 0xDC, MEM(6), 1, 0, 0},
+    {"ARITHM", "fmul m64", 0xDC, MEM(1), 1, 0, 0},
+    {"ARITHM", "fiadd m32", 0xDA, MEM(0), 3, 0, 0},
+    {"ARITHM", "fimul m16", 0xDE, MEM(1), 2, 0, 0},
+    {"ARITHM", "fisub m16", 0xDE, MEM(4), 2, 0, 0},
+    {"ARITHM", "fidiv m32", 0xDA, MEM(6), 3, 0, 0},
+    {"ARITHM", "fidivr m16", 0xDE, MEM(7), 2, 0, 0},
+    /* compares */
+    {"CMP", "fcom st1", 0xD8, 0xD1, -1, 0, 0},
+    {"CMP", "fcomp st1", 0xD8, 0xD9, -1, 0, 0},
+    {"CMP", "fcompp", 0xDE, 0xD9, -1, 0, 0},
+    {"CMP", "fucom st1", 0xDD, 0xE1, -1, 0, 0},
+    {"CMP", "fucomp st1", 0xDD, 0xE9, -1, 0, 0},
+    {"CMP", "fucompp", 0xDA, 0xE9, -1, 0, 0},
+    {"CMP", "fcomi st1", 0xDB, 0xF1, -1, 0, 0},
+    {"CMP", "fucomi st1", 0xDB, 0xE9, -1, 0, 0},
+    {"CMP", "fcomip st1", 0xDF, 0xF1, -1, 0, 0},
+    {"CMP", "fucomip st1", 0xDF, 0xE9, -1, 0, 0},
+    {"CMP", "fcom m32", 0xD8, MEM(2), 0, 0, 0},
+    {"CMP", "fcomp m64", 0xDC, MEM(3), 1, 0, 0},
+    {"CMP", "ficom m16", 0xDE, MEM(2), 2, 0, 0},
+    {"CMP", "ficomp m32", 0xDA, MEM(3), 3, 0, 0},
+    {"CMP", "ftst", 0xD9, 0xE4, -1, 0, 0},
+    {"CMP", "fxam", 0xD9, 0xE5, -1, 0, 0},
+    /* unary and ST0/ST1 operations */
+    {"UNARY", "fchs", 0xD9, 0xE0, -1, 0, 0},
+    {"UNARY", "fabs", 0xD9, 0xE1, -1, 0, 0},
+    {"UNARY", "fsqrt", 0xD9, 0xFA, -1, 0, 0},
+    {"UNARY", "frndint", 0xD9, 0xFC, -1, 0, 0},
+    {"UNARY", "fscale", 0xD9, 0xFD, -1, 0, 0},
+    {"UNARY", "fxtract", 0xD9, 0xF4, -1, 0, 0},
+    {"UNARY", "fprem", 0xD9, 0xF8, -1, 0, 0},
+    {"UNARY", "fprem1", 0xD9, 0xF5, -1, 0, 0},
+    /* loads and stores */
+    {"LDST", "fld m32", 0xD9, MEM(0), 0, 0, 0},
+    {"LDST", "fld m64", 0xDD, MEM(0), 1, 0, 0},
+    {"LDST", "fld m80", 0xDB, MEM(5), 5, 0, 0},
+    {"LDST", "fild m16", 0xDF, MEM(0), 2, 0, 0},
+    {"LDST", "fild m32", 0xDB, MEM(0), 3, 0, 0},
+    {"LDST", "fild m64", 0xDF, MEM(5), 4, 0, 0},
+    {"LDST", "fbld", 0xDF, MEM(4), 6, 0, 0},
+    {"LDST", "fst m32", 0xD9, MEM(2), -1, 1, 0},
+    {"LDST", "fstp m32", 0xD9, MEM(3), -1, 1, 0},
+    {"LDST", "fst m64", 0xDD, MEM(2), -1, 1, 0},
+    {"LDST", "fstp m64", 0xDD, MEM(3), -1, 1, 0},
+    {"LDST", "fstp m80", 0xDB, MEM(7), -1, 1, 0},
+    {"LDST", "fist m16", 0xDF, MEM(2), -1, 1, 0},
+    {"LDST", "fistp m16", 0xDF, MEM(3), -1, 1, 0},
+    {"LDST", "fist m32", 0xDB, MEM(2), -1, 1, 0},
+    {"LDST", "fistp m32", 0xDB, MEM(3), -1, 1, 0},
+    {"LDST", "fistp m64", 0xDF, MEM(7), -1, 1, 0},
+    {"LDST", "fbstp", 0xDF, MEM(6), -1, 1, 0},
+    {"LDST", "fld st1", 0xD9, 0xC1, -1, 0, 0},
+    {"LDST", "fst st2", 0xDD, 0xD2, -1, 0, 0},
+    {"LDST", "fstp st1", 0xDD, 0xD9, -1, 0, 0},
+    {"LDST", "fxch st1", 0xD9, 0xC9, -1, 0, 0},
+    /* constants and stack control */
+    {"MISC", "fld1", 0xD9, 0xE8, -1, 0, 0},
+    {"MISC", "fldl2t", 0xD9, 0xE9, -1, 0, 0},
+    {"MISC", "fldl2e", 0xD9, 0xEA, -1, 0, 0},
+    {"MISC", "fldpi", 0xD9, 0xEB, -1, 0, 0},
+    {"MISC", "fldlg2", 0xD9, 0xEC, -1, 0, 0},
+    {"MISC", "fldln2", 0xD9, 0xED, -1, 0, 0},
+    {"MISC", "fldz", 0xD9, 0xEE, -1, 0, 0},
+    {"MISC", "fincstp", 0xD9, 0xF7, -1, 0, 0},
+    {"MISC", "fdecstp", 0xD9, 0xF6, -1, 0, 0},
+    {"MISC", "ffree st1", 0xDD, 0xC1, -1, 0, 0},
+    {"MISC", "ffreep st0", 0xDF, 0xC0, -1, 0, 0},
+    {"MISC", "fcmovb", 0xDA, 0xC1, -1, 0, 0},
+    {"MISC", "fcmove", 0xDA, 0xC9, -1, 0, 0},
+    {"MISC", "fcmovbe", 0xDA, 0xD1, -1, 0, 0},
+    {"MISC", "fcmovu", 0xDA, 0xD9, -1, 0, 0},
+    {"MISC", "fcmovnb", 0xDB, 0xC1, -1, 0, 0},
+    {"MISC", "fcmovnbe", 0xDB, 0xD1, -1, 0, 0},
+    {"MISC", "fnstsw ax", 0xDF, 0xE0, -1, 0, 0},
+    {"MISC", "fnclex", 0xDB, 0xE2, -1, 0, 0},
+    {"MISC", "fnop", 0xD9, 0xD0, -1, 0, 0},
+    {"MISC", "fnstenv", 0xD9, MEM(6), -1, 1, 0},
+    {"MISC", "fldenv", 0xD9, MEM(4), -1, 1, 0},
+    /* transcendental (1-ulp) */
+    {"TRANS", "fsin", 0xD9, 0xFE, -1, 0, 1},
+    {"TRANS", "fcos", 0xD9, 0xFF, -1, 0, 1},
+    {"TRANS", "fptan", 0xD9, 0xF2, -1, 0, 1},
+    {"TRANS", "fpatan", 0xD9, 0xF3, -1, 0, 1},
+    {"TRANS", "f2xm1", 0xD9, 0xF0, -1, 0, 1},
+    {"TRANS", "fyl2x", 0xD9, 0xF1, -1, 0, 1},
+    {"TRANS", "fyl2xp1", 0xD9, 0xF9, -1, 0, 1},
+    {"TRANS", "fsincos", 0xD9, 0xFB, -1, 0, 1},
+};
+#define NFORMS (sizeof forms / sizeof forms[0])
+
+typedef struct Case {
+    FpuCase in;
+    int fwait;
+} Case;
+
+static unsigned emit_abs(uint8_t *c, unsigned n, uint8_t op, uint8_t modrm,
+                         uint32_t addr)
+{
+    c[n++] = op;
+    c[n++] = modrm;
+    st32(c + n, addr);
+    return n + 4;
+}
+
+/* A finite value with |x| in a sane range for the transcendental checks. */
+static void gen_trans(Rng *r, uint8_t *p, const Form *f)
+{
+    uint64_t m = rng_next(r) | 1ull << 63;
+    int e;
+    if (!strcmp(f->name, "f2xm1"))
+        e = -1 - (int)rnd(r, 40);
+    else if (!strcmp(f->name, "fyl2xp1"))
+        e = -2 - (int)rnd(r, 40);
+    else if (!strcmp(f->name, "fyl2x") || !strcmp(f->name, "fpatan"))
+        e = (int)rnd(r, 80) - 40;
+    else
+        e = (int)rnd(r, 40) - 30;
+    st64(p, m);
+    st16(p + 8, (uint16_t)((16383 + e) | (rnd(r, 2) && strcmp(f->name, "fyl2x") ? 0x8000 : 0)));
+}
+
+static void gen_case(const Form *f, Rng *r, Case *tc)
+{
+    FpuCase *c = &tc->in;
+    unsigned n = 0, shape = rnd(r, 12);
+    static const uint16_t pcs[4] = {0, 2, 3, 3};
+    uint16_t cw;
+    memset(c, 0, sizeof *c);
+    for (unsigned i = 0; i < DIFF_BUF_SIZE; i++)
+        c->buf[i] = (uint8_t)rng_next(r);
+    cw = (uint16_t)(pcs[rnd(r, 4)] << 8 | rnd(r, 4) << 10 | 0x3F);
+    if (!f->trans && rnd(r, 6) == 0)
+        cw &= (uint16_t)~(1u << rnd(r, 6)); /* one exception unmasked */
+    if (f->trans)
+        cw = 0x037F;
+    st16(c->buf + B_CW, cw);
+    if (f->trans) {
+        gen_trans(r, c->buf + B_A, f);
+        gen_trans(r, c->buf + B_B, f);
+        shape = 0;
+    } else {
+        gen_x80(r, c->buf + B_A);
+        gen_x80(r, c->buf + B_B);
+    }
+    if (f->memkind >= 0)
+        gen_mem(r, c->buf + B_MEM, (unsigned)f->memkind);
+    c->eflags = (uint32_t)rng_next(r) & (DIFF_EFL_CF | DIFF_EFL_ZF | DIFF_EFL_PF);
+    c->regs[0] = 0x12345678;
+    c->code[n++] = 0xDB; c->code[n++] = 0xE3;                   /* fninit */
+    for (int k = 0; k < 8; k++) {                               /* fldz */
+        c->code[n++] = 0xD9;
+        c->code[n++] = 0xEE;
+    }
+    c->code[n++] = 0xDB; c->code[n++] = 0xE3;                   /* fninit */
+    n = emit_abs(c->code, n, 0xD9, MEM(5), DIFF_BUF_ADDR + B_CW); /* fldcw */
+    if (shape != 1)
+        n = emit_abs(c->code, n, 0xDB, MEM(5), DIFF_BUF_ADDR + B_B);
+    n = emit_abs(c->code, n, 0xDB, MEM(5), DIFF_BUF_ADDR + B_A);
+    if (shape == 2)
+        for (int k = 0; k < 6; k++) {
+            c->code[n++] = 0xD9;
+            c->code[n++] = 0xC0;
+        }
+    if ((f->modrm & 0xC7) == 5) {
+        n = emit_abs(c->code, n, f->op, f->modrm,
+                     DIFF_BUF_ADDR + (f->out80 ? B_OUT : B_MEM));
+    } else {
+        c->code[n++] = f->op;
+        c->code[n++] = f->modrm;
+    }
+    n = emit_abs(c->code, n, 0xDD, MEM(7), DIFF_BUF_ADDR + B_SW); /* fnstsw */
+    tc->fwait = (cw & 0x3F) != 0x3F && rnd(r, 2);
+    if (tc->fwait)
+        c->code[n++] = 0x9B;
+    n = emit_abs(c->code, n, 0xDD, MEM(6), DIFF_BUF_ADDR + B_SAVE); /* fnsave */
+    c->len = n;
+    /* fldenv reads a 28-byte image at buf+64: make it a plausible one */
+    if (!strcmp(f->name, "fldenv")) {
+        uint8_t *e = c->buf + B_OUT;
+        st16(e, (uint16_t)(0x0340 | rnd(r, 64) | rnd(r, 4) << 10));
+        st16(e + 4, (uint16_t)(rng_next(r) & 0x7FFF));
+        st16(e + 8, (uint16_t)rng_next(r));
+    }
+}
+
+/* ---- oracle process ---------------------------------------------------------- */
+typedef struct Oracle {
+    pid_t pid;
+    FILE *to, *from;
+} Oracle;
+
+static int oracle_start(Oracle *o, const char *path)
+{
+    int in[2], out[2];
+    if (pipe(in) || pipe(out))
+        return -1;
+    o->pid = fork();
+    if (o->pid < 0)
+        return -1;
+    if (o->pid == 0) {
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        close(in[0]); close(in[1]); close(out[0]); close(out[1]);
+        execl(path, path, (char *)NULL);
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    o->to = fdopen(in[1], "wb");
+    o->from = fdopen(out[0], "rb");
+    return o->to && o->from ? 0 : -1;
+}
+static int oracle_batch(Oracle *o, const Case *tcs, FpuResult *res, uint32_t n)
+{
+    if (fwrite(&n, sizeof n, 1, o->to) != 1)
+        return -1;
+    for (uint32_t i = 0; i < n; i++)
+        if (fwrite(&tcs[i].in, sizeof tcs[i].in, 1, o->to) != 1)
+            return -1;
+    if (fflush(o->to))
+        return -1;
+    return fread(res, sizeof res[0], n, o->from) == n ? 0 : -1;
+}
+static void oracle_stop(Oracle *o)
+{
+    uint32_t zero = 0;
+    int st;
+    fwrite(&zero, sizeof zero, 1, o->to);
+    fclose(o->to);
+    fclose(o->from);
+    waitpid(o->pid, &st, 0);
+}
+
+/* ---- emulator ------------------------------------------------------------------- */
+#define EMU_RAM (16u << 20)
+#define PSEUDO_DESC 0x0F00u
+#define GDT_ADDR 0x1000u
+#define IDT_ADDR 0x2000u
+#define HANDLERS 0x3000u
+#define STACK_TOP 0x8000u
+#define NVEC 32u
+#define START_EIP (DIFF_INSN_ADDR - 14u)
+
+typedef struct Emu {
+    PhysMem *pm;
+    CPUState *cpu;
+    uint8_t tables[0x3000 + 4 * NVEC - PSEUDO_DESC];
+} Emu;
+
+static uint32_t io_rd(void *o, uint16_t p, unsigned s) { (void)o; (void)p; (void)s; return ~0u; }
+static void io_wr(void *o, uint16_t p, uint32_t v, unsigned s) { (void)o; (void)p; (void)v; (void)s; }
+static int iack(void *o) { (void)o; return 0x20; }
+static const CPUHost emu_host = {NULL, io_rd, io_wr, iack, NULL};
+
+static int emu_init(Emu *e)
+{
+    static const uint8_t gdt[24] = {
+        0, 0, 0, 0, 0, 0, 0, 0,
+        0xFF, 0xFF, 0, 0, 0, 0x9B, 0xCF, 0,
+        0xFF, 0xFF, 0, 0, 0, 0x93, 0xCF, 0,
+    };
+    uint8_t *t = e->tables;
+    memset(t, 0, sizeof e->tables);
+    st16(t + 0, sizeof gdt - 1);
+    st32(t + 2, GDT_ADDR);
+    st16(t + 8, NVEC * 8 - 1);
+    st32(t + 10, IDT_ADDR);
+    memcpy(t + (GDT_ADDR - PSEUDO_DESC), gdt, sizeof gdt);
+    for (uint32_t v = 0; v < NVEC; v++) {
+        uint8_t *g = t + (IDT_ADDR - PSEUDO_DESC) + 8 * v;
+        uint32_t off = HANDLERS + 4 * v;
+        st16(g, (uint16_t)off);
+        st16(g + 2, 0x08);
+        g[4] = 0;
+        g[5] = 0x8E;
+        st16(g + 6, (uint16_t)(off >> 16));
+        memset(t + (HANDLERS - PSEUDO_DESC) + 4 * v, 0xF4, 4);
+    }
+    e->pm = phys_new(EMU_RAM, PHYS_LAYOUT_FLAT);
+    if (!e->pm)
+        return -1;
+    e->cpu = cpu_new(e->pm, &emu_host);
+    return e->cpu ? 0 : -1;
+}
+
+static int emu_run(Emu *e, const Case *tc, FpuResult *out, char *why, size_t wl)
+{
+    CPUState *c = e->cpu;
+    uint8_t code[14 + FPU_MAX_CODE + 1];
+    unsigned len = tc->in.len;
+    CPUSeg cs = {0x08, 0, 0xFFFFFFFFu, 0xC09B};
+    CPUSeg ds = {0x10, 0, 0xFFFFFFFFu, 0xC093};
+
+    memset(out, 0, sizeof *out);
+    out->fault = -1;
+    cpu_reset(c);
+    cpu_set_no_reboot(c, 1);
+    cpu_set_cr0_raw(c, (cpu_get_cr(c, 0) | 1u | 0x20u) & ~0x60000000u);
+    cpu_set_seg_raw(c, S_CS, &cs);
+    cpu_set_seg_raw(c, S_SS, &ds);
+    cpu_set_seg_raw(c, S_DS, &ds);
+    cpu_set_seg_raw(c, S_ES, &ds);
+    for (int r = 0; r < 8; r++)
+        cpu_set_reg(c, r, r == 4 ? STACK_TOP : tc->in.regs[r]);
+    cpu_set_eflags(c, (tc->in.eflags & DIFF_EFL_IN_MASK) | 2u);
+    cpu_set_eip(c, START_EIP);
+    code[0] = 0x0F; code[1] = 0x01; code[2] = 0x15;
+    st32(code + 3, PSEUDO_DESC);
+    code[7] = 0x0F; code[8] = 0x01; code[9] = 0x1D;
+    st32(code + 10, PSEUDO_DESC + 8);
+    memcpy(code + 14, tc->in.code, len);
+    code[14 + len] = 0xF4;
+    if (cpu_write_linear(c, PSEUDO_DESC, e->tables, sizeof e->tables) ||
+        cpu_write_linear(c, START_EIP, code, 14 + len + 1) ||
+        cpu_write_linear(c, DIFF_BUF_ADDR, tc->in.buf, DIFF_BUF_SIZE)) {
+        snprintf(why, wl, "cpu_write_linear failed");
+        return -1;
+    }
+    int stop = cpu_run(c, 100);
+    uint32_t eip = cpu_get_eip(c);
+    for (int r = 0; r < 8; r++)
+        out->regs[r] = cpu_get_reg(c, r);
+    out->eflags = cpu_get_eflags(c);
+    cpu_read_linear(c, DIFF_BUF_ADDR, out->buf, DIFF_BUF_SIZE);
+    if (stop != CPU_STOP_HLT) {
+        snprintf(why, wl, "cpu_run returned %d at EIP=%08" PRIx32, stop, eip);
+        return -1;
+    }
+    if (eip == DIFF_INSN_ADDR + len + 1)
+        return 0;
+    if (eip > HANDLERS && eip <= HANDLERS + 4 * NVEC && (eip - HANDLERS - 1) % 4 == 0) {
+        uint32_t v = (eip - HANDLERS - 1) / 4;
+        int has_err = v == 8 || (v >= 10 && v <= 14) || v == 17;
+        uint8_t frame[8];
+        out->fault = (int32_t)v;
+        if (cpu_read_linear(c, out->regs[4], frame, 8) == 0)
+            out->fault_eip = ld32(frame + (has_err ? 4 : 0));
+        out->regs[4] = tc->in.regs[4];
+        return 0;
+    }
+    snprintf(why, wl, "HLT at unexpected EIP=%08" PRIx32, eip);
+    return -1;
+}
+
+/* ---- compare ------------------------------------------------------------------- */
+/* Bytes of the buffer not compared: the FNSAVE pointer/opcode fields. */
+static int ignored(const Form *f, unsigned off)
+{
+    if (!strcmp(f->name, "fnstenv") && off >= B_OUT + 12 && off < B_OUT + 28)
+        return 1;
+    return off >= B_SAVE + 12 && off < B_SAVE + 28;
+}
+
+static int ulp_close(const uint8_t *a, const uint8_t *b)
+{
+    uint64_t ma = ld64(a), mb = ld64(b);
+    uint16_t ea = ld16(a + 8), eb = ld16(b + 8);
+    if (ea == eb)
+        return ma - mb + 1 <= 2; /* |ma - mb| <= 1 */
+    if ((ea ^ eb) & 0x8000)
+        return 0;
+    /* across a binade: 0x8000... vs 0xFFFF... */
+    if ((uint16_t)(ea + 1) == eb)
+        return ma == ~0ull && mb == 1ull << 63;
+    if ((uint16_t)(eb + 1) == ea)
+        return mb == ~0ull && ma == 1ull << 63;
+    return 0;
+}
+
+static int compare(const Form *f, const Case *tc, const FpuResult *x,
+                   const FpuResult *g, char *msg, size_t ml)
+{
+    (void)tc;
+    if (x->fault != g->fault) {
+        snprintf(msg, ml, "fault: host %d, emu %d", x->fault, g->fault);
+        return 1;
+    }
+    if (x->fault >= 0 && x->fault_eip != g->fault_eip) {
+        snprintf(msg, ml, "fault EIP: host %08x, emu %08x", x->fault_eip,
+                 g->fault_eip);
+        return 1;
+    }
+    if (f->trans) {
+        /* ST0 (and ST1 for FPTAN/FSINCOS) in the FNSAVE image within 1 ulp;
+         * status word C2 and stack bookkeeping exactly. */
+        const uint8_t *hs = x->buf + B_SAVE, *gs = g->buf + B_SAVE;
+        int k;
+        if ((ld16(hs + 4) & 0x3C00 & ~0x0200) != (ld16(gs + 4) & 0x3C00 & ~0x0200) ||
+            ld16(hs + 8) != ld16(gs + 8)) {
+            snprintf(msg, ml, "SW/TW: host %04x/%04x, emu %04x/%04x",
+                     ld16(hs + 4), ld16(hs + 8), ld16(gs + 4), ld16(gs + 8));
+            return 1;
+        }
+        for (k = 0; k < 2; k++)
+            if (((ld16(hs + 8) >> (2 * ((((ld16(hs + 4) >> 11) & 7) + k) & 7))) & 3) != 3 &&
+                !ulp_close(hs + 28 + 10 * k, gs + 28 + 10 * k)) {
+                snprintf(msg, ml, "ST%d: host %04x:%016" PRIx64 ", emu %04x:%016" PRIx64,
+                         k, ld16(hs + 36 + 10 * k), ld64(hs + 28 + 10 * k),
+                         ld16(gs + 36 + 10 * k), ld64(gs + 28 + 10 * k));
+                return 1;
+            }
+        return 0;
+    }
+    for (unsigned i = 0; i < DIFF_BUF_SIZE; i++) {
+        if (ignored(f, i) || x->buf[i] == g->buf[i])
+            continue;
+        snprintf(msg, ml, "buf[%u]: host %02x, emu %02x", i, x->buf[i], g->buf[i]);
+        return 1;
+    }
+    if ((x->eflags ^ g->eflags) & DIFF_EFL_ARITH) {
+        snprintf(msg, ml, "eflags: host %08x, emu %08x", x->eflags, g->eflags);
+        return 1;
+    }
+    if (x->regs[0] != g->regs[0]) {
+        snprintf(msg, ml, "eax: host %08x, emu %08x", x->regs[0], g->regs[0]);
+        return 1;
+    }
+    return 0;
+}
+
+static void dump80(const char *tag, const uint8_t *p)
+{
+    printf(" %s=%04x:%016" PRIx64, tag, ld16(p + 8), ld64(p));
+}
+
+static void report(const Form *f, const Case *tc, const FpuResult *x,
+                   const FpuResult *g, const char *msg)
+{
+    const uint8_t *b = tc->in.buf;
+    printf("MISMATCH %s: %s\n  in: cw=%04x", f->name, msg, ld16(b + B_CW));
+    dump80("a", b + B_A);
+    dump80("b", b + B_B);
+    printf(" mem=%016" PRIx64 "%04x code=", ld64(b + B_MEM), ld16(b + B_MEM + 8));
+    for (unsigned i = 0; i < tc->in.len; i++)
+        printf("%02x", tc->in.code[i]);
+    printf("\n  host: sw=%04x save.sw=%04x tw=%04x", ld16(x->buf + B_SW),
+           ld16(x->buf + B_SAVE + 4), ld16(x->buf + B_SAVE + 8));
+    dump80("st0", x->buf + B_SAVE + 28);
+    dump80("st1", x->buf + B_SAVE + 38);
+    dump80("out", x->buf + B_OUT);
+    printf("\n  emu:  sw=%04x save.sw=%04x tw=%04x", ld16(g->buf + B_SW),
+           ld16(g->buf + B_SAVE + 4), ld16(g->buf + B_SAVE + 8));
+    dump80("st0", g->buf + B_SAVE + 28);
+    dump80("st1", g->buf + B_SAVE + 38);
+    dump80("out", g->buf + B_OUT);
+    printf("\n");
+}
+
+static int family_selected(const char *list, const char *fam)
+{
+    if (!list)
+        return 1;
+    size_t fl = strlen(fam);
+    for (const char *p = list; *p;) {
+        const char *e = strchr(p, ',');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        if (l == fl && strncasecmp(p, fam, l) == 0)
+            return 1;
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    uint64_t seed = 0xF00D;
+    unsigned count = 1500, show = 3;
+    const char *families = NULL;
+    char oracle[4200], self[4096];
+    ssize_t l = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (l > 0) {
+        self[l] = 0;
+        char *s = strrchr(self, '/');
+        if (s)
+            s[1] = 0;
+    } else {
+        strcpy(self, "./");
+    }
+    snprintf(oracle, sizeof oracle, "%sx86pc-fpu-oracle", self);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--list")) {
+            for (unsigned k = 0; k < NFORMS; k++)
+                printf("%-8s %s\n", forms[k].family, forms[k].name);
+            return 0;
+        } else if (v && !strcmp(a, "--seed")) {
+            seed = strtoull(v, NULL, 0);
+            i++;
+        } else if (v && !strcmp(a, "--count")) {
+            count = (unsigned)strtoul(v, NULL, 0);
+            i++;
+        } else if (v && !strcmp(a, "--family")) {
+            families = v;
+            i++;
+        } else if (v && !strcmp(a, "--show")) {
+            show = (unsigned)strtoul(v, NULL, 0);
+            i++;
+        } else if (v && !strcmp(a, "--oracle")) {
+            snprintf(oracle, sizeof oracle, "%s", v);
+            i++;
+        } else {
+            fprintf(stderr, "usage: fpudiff [--seed N] [--count N] "
+                            "[--family A,B] [--show N] [--oracle P] [--list]\n");
+            return 2;
+        }
+    }
+    if (access(oracle, X_OK) != 0) {
+        printf("SKIP: no host x86 oracle (%s not found)\n", oracle);
+        return 77;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    Oracle orc;
+    Emu emu;
+    if (oracle_start(&orc, oracle) || emu_init(&emu))
+        return 2;
+    printf("fpudiff: seed %#" PRIx64 ", %u cases per form\n", seed, count);
+    static Case tcs[FPU_MAX_BATCH];
+    static FpuResult exp[FPU_MAX_BATCH];
+    unsigned pass = 0, fail = 0;
+    for (unsigned k = 0; k < NFORMS; k++) {
+        const Form *f = &forms[k];
+        unsigned ffail = 0, shown = 0;
+        if (!family_selected(families, f->family) &&
+            !family_selected(families, f->name))
+            continue;
+        Rng rng = {seed * 0x100000001B3ull + k * 0x9E3779B97F4A7C15ull};
+        for (unsigned done = 0; done < count;) {
+            uint32_t n = count - done < FPU_MAX_BATCH ? count - done : FPU_MAX_BATCH;
+            for (uint32_t i = 0; i < n; i++)
+                gen_case(f, &rng, &tcs[i]);
+            if (oracle_batch(&orc, tcs, exp, n)) {
+                fprintf(stderr, "fpudiff: the oracle stopped answering\n");
+                return 2;
+            }
+            for (uint32_t i = 0; i < n; i++) {
+                FpuResult got;
+                char why[512];
+                int bad = emu_run(&emu, &tcs[i], &got, why, sizeof why);
+                if (!bad)
+                    bad = compare(f, &tcs[i], &exp[i], &got, why, sizeof why);
+                if (bad) {
+                    ffail++;
+                    if (shown++ < show)
+                        report(f, &tcs[i], &exp[i], &got, why);
+                }
+            }
+            done += n;
+        }
+        printf("  %-8s %-14s %u/%u failed\n", f->family, f->name, ffail, count);
+        pass += count - ffail;
+        fail += ffail;
+    }
+    oracle_stop(&orc);
+    printf("TOTAL: %u passed, %u failed\n", pass, fail);
+    return fail ? 1 : 0;
+}
