@@ -239,37 +239,56 @@ static void set_cc_compare(FPUState *f, int r)
     }
 }
 
-/* ST0 op operand (memory forms of D8/DA/DC/DE). */
-static void arith_st0(FPUState *f, int op, floatx80 src, SFCtx *s)
+/* ST0 op operand (memory forms of D8/DA/DC/DE).  ldflags: exceptions of
+ * converting the m32/m64 operand (SNaN: IE; denormal: DE, reported only
+ * when ST0 is not a NaN or unsupported encoding, like the hardware). */
+static void arith_st0(FPUState *f, int op, floatx80 src, unsigned ldflags,
+                      SFCtx *s)
 {
     floatx80 r;
+    int c0;
     if (st_empty(f, 0)) {
-        if (stack_fault(f, 0))
-            return;
+        int unmasked = stack_fault(f, 0);
         if (op == 2 || op == 3) {
             f->sw |= SW_C0 | SW_C2 | SW_C3;
-            if (op == 3)
+            if (op == 3 && !unmasked)
                 fpop(f);
-        } else {
+        } else if (!unmasked) {
             st_set(f, 0, FX_DEFAULT_NAN);
         }
         return;
     }
-    if (s->flags & ~f->cw & 0x3F) { /* unmasked exception loading src */
-        post(f, s);
-        return;
-    }
+    c0 = fx_class(st_get(f, 0));
+    /* A denormal m32/m64 operand is reported unless ST0 is a NaN or
+     * unsupported, or the operation is invalid or a division by zero. */
     if (op == 2 || op == 3) {
         int cmp = fx_compare(s, st_get(f, 0), src, 0);
+        if ((ldflags & SF_DE) && !(s->flags & SF_IE) && c0 != FXC_QNAN &&
+            c0 != FXC_SNAN)
+            s->flags |= SF_DE;
         set_c1(f, 0);
+        set_cc_compare(f, cmp);
         if (post(f, s))
             return;
-        set_cc_compare(f, cmp);
         if (op == 3)
             fpop(f);
         return;
     }
-    r = arith(s, op, st_get(f, 0), src);
+    {
+        SFCtx s2 = *s;
+        r = arith(&s2, op, st_get(f, 0), src);
+        if ((ldflags & SF_DE) && !(s2.flags & (SF_IE | SF_ZE)) &&
+            c0 != FXC_QNAN && c0 != FXC_SNAN && c0 != FXC_UNSUPPORTED) {
+            if (!(f->cw & SF_DE)) {
+                s->flags |= SF_DE;
+                set_c1(f, 0);
+                post(f, s);
+                return;
+            }
+            s2.flags |= SF_DE;
+        }
+        *s = s2;
+    }
     set_c1(f, 0);
     if (post(f, s) & (SF_IE | SF_DE | SF_ZE))
         return;
@@ -349,8 +368,12 @@ static void bcd_load(FPUState *f, const uint8_t *b)
 static int bcd_store(FPUState *f, floatx80 v, uint8_t *b)
 {
     SFCtx s = ctx_of(f);
-    floatx80 r = fx_round_int(&s, v);
-    int c = fx_class(r);
+    floatx80 r;
+    int c;
+    s.masks |= SF_DE; /* FBSTP does not report denormal operands */
+    r = fx_round_int(&s, v);
+    s.flags &= (uint8_t)~SF_DE;
+    c = fx_class(r);
     int k;
     memset(b, 0, 10);
     if (c == FXC_ZERO) {
@@ -384,7 +407,7 @@ static int bcd_store(FPUState *f, floatx80 v, uint8_t *b)
         }
     }
     set_c1(f, s.flags & SF_IE ? 0 : s.c1);
-    return post(f, &s) != 0;
+    return (post(f, &s) & SF_IE) != 0; /* unmasked PE: stored */
 }
 
 /* ---- environment ----------------------------------------------------------------- */
@@ -681,12 +704,10 @@ static void fcomi(CPUState *c, unsigned ri, int quiet, int pop)
     set_c1(f, 0);
     if (st_empty(f, 0) || st_empty(f, ri)) {
         if (stack_fault(f, 0))
-            return;
+            pop = 0; /* unmasked: flags still set, no pop */
         r = FX_UN;
     } else {
         r = fx_compare(&s, st_get(f, 0), st_get(f, ri), quiet);
-        if (post(f, &s))
-            return;
     }
     switch (r) {
     case FX_LT: fl |= F_CF; break;
@@ -696,6 +717,8 @@ static void fcomi(CPUState *c, unsigned ri, int quiet, int pop)
     }
     c->eflags = fl;
     c->cc_op = CC_EFLAGS;
+    if (post(f, &s))
+        return; /* unmasked: flags set, no pop */
     if (pop)
         fpop(f);
 }
@@ -707,14 +730,16 @@ static void fcom_reg(FPUState *f, unsigned ri, int quiet, int pops)
     int r;
     set_c1(f, 0);
     if (st_empty(f, 0) || st_empty(f, ri)) {
-        if (stack_fault(f, 0))
-            return;
+        /* unordered even when IE is unmasked; then no pop */
+        int unmasked = stack_fault(f, 0);
         f->sw |= SW_C0 | SW_C2 | SW_C3;
+        if (unmasked)
+            return;
     } else {
         r = fx_compare(&s, st_get(f, 0), st_get(f, ri), quiet);
-        if (post(f, &s))
-            return;
         set_cc_compare(f, r);
+        if (post(f, &s))
+            return; /* unmasked: condition codes set, no pop */
     }
     while (pops-- > 0)
         fpop(f);
@@ -891,14 +916,15 @@ void op_fpu(CPUState *c, Insn *i)
             static const uint8_t size[4] = {4, 4, 8, 2};
             unsigned n = size[esc >> 1];
             floatx80 src;
+            SFCtx ls = s;
             m_read(c, i, b, n);
             if (esc == 0)
-                src = fx_from_f32(&s, ldl_le(b));
+                src = fx_from_f32(&ls, ldl_le(b));
             else if (esc == 4)
-                src = fx_from_f64(&s, ldq_le(b));
+                src = fx_from_f64(&ls, ldq_le(b));
             else
                 src = fx_from_i64(ld_int(b, n));
-            arith_st0(f, (int)reg, src, &s);
+            arith_st0(f, (int)reg, src, ls.flags, &s);
             return;
         }
         case 1:
@@ -907,6 +933,10 @@ void op_fpu(CPUState *c, Insn *i)
                 m_read(c, i, b, 4);
                 {
                     floatx80 v = fx_from_f32(&s, ldl_le(b));
+                    if (fx_class(v) == FXC_SNAN) {
+                        s.flags |= SF_IE;
+                        v.m |= 1ull << 62;
+                    }
                     do_load(f, v, &s);
                 }
                 return;
@@ -955,6 +985,10 @@ void op_fpu(CPUState *c, Insn *i)
                 m_read(c, i, b, 8);
                 {
                     floatx80 v = fx_from_f64(&s, ldq_le(b));
+                    if (fx_class(v) == FXC_SNAN) {
+                        s.flags |= SF_IE;
+                        v.m |= 1ull << 62;
+                    }
                     do_load(f, v, &s);
                 }
                 return;
@@ -1069,12 +1103,11 @@ void op_fpu(CPUState *c, Insn *i)
                 return;
             }
             if (st_empty(f, 0)) {
-                if (!stack_fault(f, 0)) {
-                    if (rm == 4)
-                        f->sw |= SW_C0 | SW_C2 | SW_C3;
-                    else
-                        st_set(f, 0, FX_DEFAULT_NAN);
-                }
+                int unmasked = stack_fault(f, 0);
+                if (rm == 4)
+                    f->sw |= SW_C0 | SW_C2 | SW_C3;
+                else if (!unmasked)
+                    st_set(f, 0, FX_DEFAULT_NAN);
                 return;
             }
             set_c1(f, 0);
@@ -1084,8 +1117,8 @@ void op_fpu(CPUState *c, Insn *i)
                 st_set(f, 0, fx_abs(st_get(f, 0)));
             else { /* FTST */
                 int r = fx_compare(&s, st_get(f, 0), fx_const(&s, 6), 0);
-                if (!post(f, &s))
-                    set_cc_compare(f, r);
+                set_cc_compare(f, r);
+                post(f, &s);
             }
             return;
         case 5: /* constants */
@@ -1117,7 +1150,7 @@ void op_fpu(CPUState *c, Insn *i)
                 cond = !cond;
             set_c1(f, 0);
             if (st_empty(f, 0) || st_empty(f, rm)) {
-                if (!stack_fault(f, 0) && cond)
+                if (!stack_fault(f, 0))
                     st_set(f, 0, FX_DEFAULT_NAN);
                 return;
             }

@@ -139,6 +139,17 @@ static floatx80 quiet(floatx80 a)
 static floatx80 zero(int sign) { return fx_make(sign, 0, 0); }
 static floatx80 inf(int sign) { return fx_make(sign, 0x7FFF, BIT63); }
 
+/* A denormal operand: DE; when DE is unmasked the x87 does not perform the
+ * operation (the caller discards the result), so the op stops here. */
+#define DENORMAL(cond, ret)                                                    \
+    do {                                                                       \
+        if (cond) {                                                            \
+            s->flags |= SF_DE;                                                 \
+            if (!(s->masks & SF_DE))                                           \
+                return ret;                                                    \
+        }                                                                      \
+    } while (0)
+
 static floatx80 invalid(SFCtx *s)
 {
     s->flags |= SF_IE;
@@ -199,8 +210,13 @@ static int rpack(SFCtx *s, const Fmt *f, int sign, int32_t *pe, uint64_t *pm,
     if (e < f->emin) {
         if (!(s->masks & SF_UE)) {
             s->flags |= SF_UE;
-            if (f->wrap)
-                e += f->wrap;
+            if (!f->wrap) { /* memory destination: nothing is stored */
+                s->c1 = 0;
+                *pe = f->emin;
+                *pm = 0;
+                return 0;
+            }
+            e += f->wrap;
         }
         if (e < f->emin) {
             u128 v = {m, x};
@@ -239,18 +255,23 @@ static int rpack(SFCtx *s, const Fmt *f, int sign, int32_t *pe, uint64_t *pm,
             e++;
         }
     }
-    if (inexact) {
-        s->flags |= SF_PE;
-        s->c1 = (uint8_t)incr;
-        if (tiny)
-            s->flags |= SF_UE;
-    } else {
-        s->c1 = 0;
-    }
     if (e > f->emax) {
-        if (!(s->masks & SF_OE) && f->wrap) {
+        if (!(s->masks & SF_OE)) {
             s->flags |= SF_OE;
+            if (!f->wrap) { /* memory destination: nothing is stored */
+                s->c1 = 0;
+                *pe = f->emax;
+                *pm = m;
+                return 0;
+            }
             e -= f->wrap;
+            if (e > f->emax) { /* beyond the wrapped range too: infinity */
+                s->flags |= SF_PE;
+                s->c1 = 1;
+                *pe = f->emax + 1;
+                *pm = BIT63;
+                return 1;
+            }
         } else {
             int to_inf;
             s->flags |= SF_OE | SF_PE;
@@ -266,9 +287,18 @@ static int rpack(SFCtx *s, const Fmt *f, int sign, int32_t *pe, uint64_t *pm,
                 *pm = BIT63;
                 return 1;
             }
-            e = f->emax;
-            m = ~0ull << k;
+            *pe = f->emax;
+            *pm = ~0ull << k;
+            return 0;
         }
+    }
+    if (inexact) {
+        s->flags |= SF_PE;
+        s->c1 = (uint8_t)incr;
+        if (tiny)
+            s->flags |= SF_UE;
+    } else {
+        s->c1 = 0;
     }
     *pe = e;
     *pm = m;
@@ -308,12 +338,10 @@ static floatx80 addsub(SFCtx *s, floatx80 a, floatx80 b, int negb)
     if (ca == FXC_INF || cb == FXC_INF) {
         if (ca == FXC_INF && cb == FXC_INF && sa != sb)
             return invalid(s);
-        if (ca == FXC_DENORMAL || cb == FXC_DENORMAL)
-            s->flags |= SF_DE;
+        DENORMAL(ca == FXC_DENORMAL || cb == FXC_DENORMAL, a);
         return inf(ca == FXC_INF ? sa : sb);
     }
-    if (ca == FXC_DENORMAL || cb == FXC_DENORMAL)
-        s->flags |= SF_DE;
+    DENORMAL(ca == FXC_DENORMAL || cb == FXC_DENORMAL, a);
     if (ca == FXC_ZERO && cb == FXC_ZERO)
         return zero(sa == sb ? sa : s->rc == SF_RD);
     if (ca == FXC_ZERO) {
@@ -374,8 +402,7 @@ floatx80 fx_mul(SFCtx *s, floatx80 a, floatx80 b)
         return nan2(s, a, b, ca, cb);
     if ((ca == FXC_INF && cb == FXC_ZERO) || (ca == FXC_ZERO && cb == FXC_INF))
         return invalid(s);
-    if (ca == FXC_DENORMAL || cb == FXC_DENORMAL)
-        s->flags |= SF_DE;
+    DENORMAL(ca == FXC_DENORMAL || cb == FXC_DENORMAL, a);
     if (ca == FXC_INF || cb == FXC_INF)
         return inf(sign);
     if (ca == FXC_ZERO || cb == FXC_ZERO)
@@ -439,8 +466,7 @@ floatx80 fx_div(SFCtx *s, floatx80 a, floatx80 b)
         s->flags |= SF_ZE;
         return inf(sign);
     }
-    if (ca == FXC_DENORMAL || cb == FXC_DENORMAL)
-        s->flags |= SF_DE;
+    DENORMAL(ca == FXC_DENORMAL || cb == FXC_DENORMAL, a);
     if (ca == FXC_INF)
         return inf(sign);
     if (cb == FXC_INF)
@@ -509,8 +535,7 @@ floatx80 fx_sqrt(SFCtx *s, floatx80 a)
         return invalid(s);
     if (ca == FXC_INF)
         return a;
-    if (ca == FXC_DENORMAL)
-        s->flags |= SF_DE;
+    DENORMAL(ca == FXC_DENORMAL, a);
     unpack(a, &e, &m);
     mm.hi = 0;
     mm.lo = m;
@@ -595,8 +620,7 @@ floatx80 fx_round_int(SFCtx *s, floatx80 a)
     }
     if (ca == FXC_ZERO || ca == FXC_INF)
         return a;
-    if (ca == FXC_DENORMAL)
-        s->flags |= SF_DE;
+    DENORMAL(ca == FXC_DENORMAL, a);
     unpack(a, &e, &m);
     if (e >= 63)
         return a;
@@ -657,7 +681,7 @@ int fx_compare(SFCtx *s, floatx80 a, floatx80 b, int quiet_cmp)
         return FX_UN;
     }
     if (ca == FXC_DENORMAL || cb == FXC_DENORMAL)
-        s->flags |= SF_DE;
+        s->flags |= SF_DE; /* compares are performed even when unmasked */
     if (ca == FXC_ZERO && cb == FXC_ZERO)
         return FX_EQ;
     if (ca == FXC_ZERO)
@@ -685,9 +709,7 @@ static floatx80 from_bin(SFCtx *s, int sign, int32_t bexp, uint64_t frac,
     if (bexp == emaxb) {
         if (frac == 0)
             return inf(sign);
-        if (!(frac >> (fbits - 1)))
-            s->flags |= SF_IE; /* SNaN */
-        return fx_make(sign, 0x7FFF, BIT63 | BIT62 | m);
+        return fx_make(sign, 0x7FFF, BIT63 | m); /* SNaN stays signaling */
     }
     if (bexp == 0) {
         int sh;
@@ -772,18 +794,15 @@ floatx80 fx_scale(SFCtx *s, floatx80 a, floatx80 b)
         if (!fx_sign(b)) {
             if (ca == FXC_ZERO)
                 return invalid(s);
-            if (ca == FXC_DENORMAL)
-                s->flags |= SF_DE;
+            DENORMAL(ca == FXC_DENORMAL, a);
             return inf(sa);
         }
         if (ca == FXC_INF)
             return invalid(s);
-        if (ca == FXC_DENORMAL)
-            s->flags |= SF_DE;
+        DENORMAL(ca == FXC_DENORMAL, a);
         return zero(sa);
     }
-    if (ca == FXC_DENORMAL || cb == FXC_DENORMAL)
-        s->flags |= SF_DE;
+    DENORMAL(ca == FXC_DENORMAL || cb == FXC_DENORMAL, a);
     if (ca == FXC_INF || ca == FXC_ZERO)
         return a;
     unpack(a, &ea, &ma);
@@ -827,8 +846,7 @@ floatx80 fx_extract(SFCtx *s, floatx80 a, floatx80 *exp_out)
         *exp_out = inf(0);
         return a;
     }
-    if (ca == FXC_DENORMAL)
-        s->flags |= SF_DE;
+    DENORMAL(ca == FXC_DENORMAL, a);
     unpack(a, &e, &m);
     *exp_out = fx_from_i64(e);
     return fx_make(sa, 16383, m);
@@ -849,8 +867,7 @@ floatx80 fx_prem(SFCtx *s, floatx80 a, floatx80 b, int ieee, uint64_t *qout,
         return nan2(s, a, b, ca, cb);
     if (ca == FXC_INF || cb == FXC_ZERO)
         return invalid(s);
-    if (ca == FXC_DENORMAL || cb == FXC_DENORMAL)
-        s->flags |= SF_DE;
+    DENORMAL(ca == FXC_DENORMAL || cb == FXC_DENORMAL, a);
     if (ca == FXC_ZERO)
         return a;
     unpack(a, &ea, &ma);
@@ -1205,8 +1222,13 @@ static int unary_special(SFCtx *s, floatx80 a, floatx80 *r)
         *r = quiet(a);
         return 1;
     }
-    if (ca == FXC_DENORMAL)
+    if (ca == FXC_DENORMAL) {
         s->flags |= SF_DE;
+        if (!(s->masks & SF_DE)) {
+            *r = a;
+            return 1;
+        }
+    }
     return 0;
 }
 
@@ -1249,8 +1271,7 @@ floatx80 fx_yl2x(SFCtx *s, floatx80 x, floatx80 y, int plus1)
         return invalid(s);
     if (is_nan_class(cx) || is_nan_class(cy))
         return nan2(s, x, y, cx, cy);
-    if (cx == FXC_DENORMAL || cy == FXC_DENORMAL)
-        s->flags |= SF_DE;
+    DENORMAL(cx == FXC_DENORMAL || cy == FXC_DENORMAL, x);
     if (plus1) {
         /* y * log2(1 + x), |x| < 1 - sqrt(2)/2 */
         if (cx == FXC_INF)
@@ -1328,8 +1349,7 @@ floatx80 fx_patan(SFCtx *s, floatx80 y, floatx80 x)
         return invalid(s);
     if (is_nan_class(cx) || is_nan_class(cy))
         return nan2(s, x, y, cx, cy);
-    if (cx == FXC_DENORMAL || cy == FXC_DENORMAL)
-        s->flags |= SF_DE;
+    DENORMAL(cx == FXC_DENORMAL || cy == FXC_DENORMAL, x);
     if (cy == FXC_ZERO || (cx == FXC_INF && cy != FXC_INF)) {
         if (!sx)
             return zero(sy);

@@ -97,8 +97,9 @@ floatx80 fx_prem(SFCtx *s, floatx80 a, floatx80 b, int ieee, uint64_t *q,
 enum { FX_LT = 0, FX_EQ = 1, FX_GT = 2, FX_UN = 3 };
 int fx_compare(SFCtx *s, floatx80 a, floatx80 b, int quiet);
 
-/* Conversions.  Loading narrower formats is exact (SNaN: IE + quieted;
- * denormal: DE). */
+/* Conversions.  Loading narrower formats is exact; a denormal source sets
+ * DE; an SNaN stays an SNaN (the caller quiets it for FLD, or lets the
+ * arithmetic see it). */
 floatx80 fx_from_f32(SFCtx *s, uint32_t f);
 floatx80 fx_from_f64(SFCtx *s, uint64_t f);
 floatx80 fx_from_i64(int64_t v);
