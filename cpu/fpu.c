@@ -332,7 +332,7 @@ static void do_load(FPUState *f, floatx80 v, SFCtx *s)
         return;
     }
     set_c1(f, 0);
-    if (post(f, s))
+    if (post(f, s) & SF_IE) /* an unmasked DE (FLD m32/m64) still loads */
         return;
     fpush(f, v);
 }
