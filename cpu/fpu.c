@@ -79,8 +79,14 @@ static SFCtx ctx_of(const FPUState *f)
     return s;
 }
 
+/* FERR# -> IRQ13 is the CR0.NE = 0 (MS-DOS compatible) reporting path. */
 static void ferr(FPUState *f, int level)
 {
+    if (level && f->ne)
+        return;
+    if (f->ferr_on == level)
+        return;
+    f->ferr_on = (uint8_t)level;
     if (f->ferr)
         f->ferr(f->ferr_opaque, level);
 }
@@ -125,9 +131,12 @@ void fpu_reset(CPUState *c)
     FPUState *f = &c->fpu;
     void (*h)(void *, int) = f->ferr;
     void *o = f->ferr_opaque;
+    int was_on = f->ferr_on;
     memset(f, 0, sizeof *f);
     f->ferr = h;
     f->ferr_opaque = o;
+    if (h && was_on) /* RESET deasserts FERR# */
+        h(o, 0);
     f->cw = 0x0040;
     f->tw = 0x5555; /* power-up: all registers +0, tagged zero */
 }
@@ -896,6 +905,15 @@ void op_fpu(CPUState *c, Insn *i)
 
     if (c->cr0 & (CR0_EM | CR0_TS))
         cpu_raise_noerr(c, EX_NM);
+    f->ne = (c->cr0 & CR0_NE) != 0;
+    if (c->model286) {
+        /* The 80286 conformance model has no coprocessor: the escape is
+         * decoded (memory operand checked) and otherwise ignored. */
+        static const uint8_t msize[8] = {4, 4, 4, 4, 8, 8, 2, 2};
+        if (mem)
+            (void)seg_lin(c, i->seg, insn_ea(c, i), msize[esc], 0);
+        return;
+    }
     if (is_reserved(i))
         EXC_UD(c);
     if (!is_control(i)) {

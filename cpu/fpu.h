@@ -5,7 +5,7 @@
  * Unmasked exceptions: the faulting instruction sets SW.ES/B.  The next
  * waiting FPU instruction (or FWAIT) raises #MF when CR0.NE = 1.  With
  * CR0.NE = 0 (MS-DOS compatible mode) FERR# is asserted as soon as ES is
- * set: the board's ferr callback (cpu_set_ferr_hook, cpu.h) gets level 1
+ * set (only while CR0.NE = 0): the board's ferr callback (cpu_set_ferr_hook, cpu.h) gets level 1
  * and should raise IRQ13 on the slave PIC; FNCLEX/FNINIT/FLDENV/FRSTOR
  * clearing ES call it with level 0.  The CPU then continues as if IGNNE#
  * were asserted (the usual PC wiring asserts IGNNE# when software writes
@@ -30,6 +30,8 @@ typedef struct FPUState {
     uint16_t fcs, fds;
     void (*ferr)(void *opaque, int level);
     void *ferr_opaque;
+    uint8_t ne;      /* CR0.NE when the current instruction started */
+    uint8_t ferr_on; /* FERR# currently asserted through the hook */
 } FPUState;
 
 struct CPUState;

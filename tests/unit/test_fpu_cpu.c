@@ -1,0 +1,148 @@
+/* x87 behaviour through the public CPU API: #NM from CR0.EM/CR0.TS (and
+ * WAIT only with MP+TS), unmasked exceptions raising #MF at the next
+ * waiting instruction with CR0.NE=1 or driving the FERR# hook with
+ * CR0.NE=0, and FNSAVE/FRSTOR round trips in the 32- and 16-bit formats.
+ * No IDT is set up: a fault escalates to a triple fault whose report names
+ * the first exception (as in test_cpu_ac). */
+#include <stdio.h>
+#include <string.h>
+#include "cpu/cpu.h"
+#include "memory/mem.h"
+
+static int failures, tests;
+
+typedef struct Run {
+    char report[512];
+    int stop;
+    int ferr_calls, ferr_level;
+    uint8_t mem[0x400]; /* 0x3000.. after the run */
+    uint32_t eax;
+} Run;
+
+static void ferr_hook(void *o, int level)
+{
+    Run *r = o;
+    r->ferr_calls++;
+    r->ferr_level = level;
+}
+
+#define CR0_PE 1u
+#define CR0_MP 2u
+#define CR0_EM 4u
+#define CR0_TS 8u
+#define CR0_NE 0x20u
+
+static void run(const uint8_t *code, size_t n, uint32_t cr0, Run *r)
+{
+    PhysMem *pm = phys_new(1 << 20, PHYS_LAYOUT_FLAT);
+    CPUState *c = cpu_new(pm, NULL);
+    CPUSeg cs = {0x08, 0, 0xFFFFFFFFu, 0xC09B};
+    CPUSeg ds = {0x10, 0, 0xFFFFFFFFu, 0xC093};
+    static const uint8_t cw[2] = {0x7B, 0x03}; /* 037B: ZE unmasked */
+    int s;
+    memset(r, 0, sizeof *r);
+    cpu_set_no_reboot(c, 1);
+    cpu_set_ferr_hook(c, ferr_hook, r);
+    cpu_write_linear(c, 0x1000, code, (uint32_t)n);
+    cpu_write_linear(c, 0x2000, cw, 2);
+    cpu_set_cr0_raw(c, 0x10 | CR0_PE | cr0);
+    cpu_set_seg_raw(c, S_CS, &cs);
+    for (s = 0; s < 6; s++)
+        if (s != S_CS)
+            cpu_set_seg_raw(c, s, &ds);
+    cpu_set_eip(c, 0x1000);
+    cpu_set_reg(c, R_ESP, 0x8000);
+    r->stop = cpu_run(c, 1000);
+    snprintf(r->report, sizeof r->report, "%s", cpu_fault_report(c));
+    cpu_read_linear(c, 0x3000, r->mem, sizeof r->mem);
+    r->eax = cpu_get_reg(c, R_EAX);
+    cpu_free(c);
+    phys_free(pm);
+}
+
+static void ok(int cond, const char *what, const Run *r)
+{
+    tests++;
+    if (!cond) {
+        failures++;
+        printf("FAIL %s (stop %d, report \"%s\")\n", what, r->stop, r->report);
+    } else {
+        printf("PASS %s\n", what);
+    }
+}
+static int first_fault(const Run *r, const char *exc)
+{
+    const char *chain = strstr(r->report, ": #");
+    return chain && strncmp(chain + 2, exc, strlen(exc)) == 0;
+}
+static int halted_clean(const Run *r)
+{
+    return r->stop == CPU_STOP_HLT && r->report[0] == 0;
+}
+
+int main(void)
+{
+    static const uint8_t fld1[] = {0xD9, 0xE8, 0xF4};
+    static const uint8_t fwait[] = {0x9B, 0xF4};
+    /* fninit; fldcw [0x2000]; fld1; fldz; fdivp; fnstsw [0x3000]; fwait; hlt */
+    static const uint8_t zdiv[] = {0xDB, 0xE3, 0xD9, 0x2D, 0x00, 0x20, 0, 0,
+                                   0xD9, 0xE8, 0xD9, 0xEE, 0xDE, 0xF9,
+                                   0xDD, 0x3D, 0x00, 0x30, 0, 0, 0x9B, 0xF4};
+    /* same, then fnclex; fnstsw ax; hlt */
+    static const uint8_t zdiv_clex[] = {0xDB, 0xE3, 0xD9, 0x2D, 0x00, 0x20, 0, 0,
+                                        0xD9, 0xE8, 0xD9, 0xEE, 0xDE, 0xF9,
+                                        0x9B, 0xDB, 0xE2, 0xDF, 0xE0, 0xF4};
+    /* fninit; fld1; fldpi; fnsave [0x3000]; frstor [0x3000];
+     * fnsave [0x3100]; hlt  -- with an optional 66h on the save/restore */
+    uint8_t save32[] = {0xDB, 0xE3, 0xD9, 0xE8, 0xD9, 0xEB,
+                        0xDD, 0x35, 0x00, 0x30, 0, 0,
+                        0xDD, 0x25, 0x00, 0x30, 0, 0,
+                        0xDD, 0x35, 0x00, 0x31, 0, 0, 0xF4};
+    uint8_t save16[] = {0xDB, 0xE3, 0xD9, 0xE8, 0xD9, 0xEB,
+                        0x66, 0xDD, 0x35, 0x00, 0x30, 0, 0,
+                        0x66, 0xDD, 0x25, 0x00, 0x30, 0, 0,
+                        0x66, 0xDD, 0x35, 0x00, 0x31, 0, 0, 0xF4};
+    static const uint8_t pi80[10] = {0x35, 0xC2, 0x68, 0x21, 0xA2, 0xDA,
+                                     0x0F, 0xC9, 0x00, 0x40};
+    Run r;
+
+    run(fld1, sizeof fld1, CR0_EM, &r);
+    ok(first_fault(&r, "#NM"), "CR0.EM: FLD1 raises #NM", &r);
+    run(fld1, sizeof fld1, CR0_TS, &r);
+    ok(first_fault(&r, "#NM"), "CR0.TS: FLD1 raises #NM", &r);
+    run(fld1, sizeof fld1, CR0_MP, &r);
+    ok(halted_clean(&r), "CR0.MP alone: FLD1 runs", &r);
+    run(fwait, sizeof fwait, CR0_TS, &r);
+    ok(halted_clean(&r), "CR0.TS without MP: WAIT runs", &r);
+    run(fwait, sizeof fwait, CR0_TS | CR0_MP, &r);
+    ok(first_fault(&r, "#NM"), "CR0.TS+MP: WAIT raises #NM", &r);
+    run(fwait, sizeof fwait, CR0_EM, &r);
+    ok(halted_clean(&r), "CR0.EM: WAIT runs", &r);
+
+    run(zdiv, sizeof zdiv, CR0_NE, &r);
+    ok(first_fault(&r, "#MF"), "CR0.NE: unmasked ZE -> #MF at FWAIT", &r);
+    ok((r.mem[0] & 0x84) == 0x84 && (r.mem[1] & 0x80),
+       "status word: ES, B and ZE set", &r);
+    ok(r.ferr_calls == 0, "CR0.NE=1: FERR# hook not used", &r);
+    run(zdiv, sizeof zdiv, 0, &r);
+    ok(halted_clean(&r), "CR0.NE=0: FWAIT continues (IGNNE#)", &r);
+    ok(r.ferr_calls == 1 && r.ferr_level == 1, "CR0.NE=0: FERR# hook raised", &r);
+    run(zdiv_clex, sizeof zdiv_clex, 0, &r);
+    ok(halted_clean(&r) && r.ferr_calls == 2 && r.ferr_level == 0,
+       "FNCLEX lowers FERR#", &r);
+    ok((r.eax & 0x80FF) == 0, "FNCLEX clears ES and the flags", &r);
+
+    run(save32, sizeof save32, 0, &r);
+    ok(halted_clean(&r), "FNSAVE/FRSTOR 32-bit runs", &r);
+    ok(memcmp(r.mem, r.mem + 0x100, 108) == 0, "32-bit image round trip", &r);
+    ok(memcmp(r.mem + 28, pi80, 10) == 0, "32-bit image: ST0 = pi at +28", &r);
+    ok((r.mem[8] | r.mem[9] << 8) == 0x0FFF, "32-bit image: tag word 0FFF", &r);
+    ok((r.mem[0] | r.mem[1] << 8) == 0x037F, "32-bit image: control word 037F", &r);
+    run(save16, sizeof save16, 0, &r);
+    ok(halted_clean(&r), "FNSAVE/FRSTOR 16-bit runs", &r);
+    ok(memcmp(r.mem, r.mem + 0x100, 94) == 0, "16-bit image round trip", &r);
+    ok(memcmp(r.mem + 14, pi80, 10) == 0, "16-bit image: ST0 = pi at +14", &r);
+    ok((r.mem[4] | r.mem[5] << 8) == 0x0FFF, "16-bit image: tag word 0FFF", &r);
+    printf("%d passed, %d failed\n", tests - failures, failures);
+    return failures ? 1 : 0;
+}
