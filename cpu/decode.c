@@ -70,10 +70,10 @@ static const uint16_t opinfo[512] = {
     /* 0F48 */ M, M, M, M, M, M, M, M,
     /* 0F50 */ UD, UD, UD, UD, UD, UD, UD, UD,
     /* 0F58 */ UD, UD, UD, UD, UD, UD, UD, UD,
-    /* 0F60 */ UD, UD, UD, UD, UD, UD, UD, UD,
-    /* 0F68 */ UD, UD, UD, UD, UD, UD, UD, UD,
-    /* 0F70 */ UD, UD, UD, UD, UD, UD, UD, UD,
-    /* 0F78 */ UD, UD, UD, UD, UD, UD, UD, UD,
+    /* 0F60 */ M, M, M, M, M, M, M, M, /* MMX (cpu/mmx.c) */
+    /* 0F68 */ M, M, M, M, UD, UD, M, M,
+    /* 0F70 */ UD, M | IB, M | IB, M | IB, M, M, M, 0 /* EMMS */,
+    /* 0F78 */ UD, UD, UD, UD, UD, UD, M, M,
     /* 0F80 */ IZ, IZ, IZ, IZ, IZ, IZ, IZ, IZ,
     /* 0F88 */ IZ, IZ, IZ, IZ, IZ, IZ, IZ, IZ,
     /* 0F90 */ M, M, M, M, M, M, M, M,
@@ -84,12 +84,12 @@ static const uint16_t opinfo[512] = {
     /* 0FB8 */ UD, UD /* UD1 */, M | IB | LK, M | LK, M, M, M, M,
     /* 0FC0 */ M | LK, M | LK, UD, UD, UD, UD, UD, M | LK,
     /* 0FC8 */ 0, 0, 0, 0, 0, 0, 0, 0,
-    /* 0FD0 */ UD, UD, UD, UD, UD, UD, UD, UD,
-    /* 0FD8 */ UD, UD, UD, UD, UD, UD, UD, UD,
-    /* 0FE0 */ UD, UD, UD, UD, UD, UD, UD, UD,
-    /* 0FE8 */ UD, UD, UD, UD, UD, UD, UD, UD,
-    /* 0FF0 */ UD, UD, UD, UD, UD, UD, UD, UD,
-    /* 0FF8 */ UD, UD, UD, UD, UD, UD, UD, UD,
+    /* 0FD0 */ UD, M, M, M, UD, M, UD, UD, /* MMX (cpu/mmx.c) */
+    /* 0FD8 */ M, M, UD, M, M, M, UD, M,
+    /* 0FE0 */ UD, M, M, UD, UD, M, UD, UD,
+    /* 0FE8 */ M, M, UD, M, M, M, UD, M,
+    /* 0FF0 */ UD, M, M, M, UD, M, UD, UD,
+    /* 0FF8 */ M, M, M, UD, M, M, M, UD,
 };
 
 /* 16-bit ModRM memory forms (SDM Vol. 2 table 2-1):

@@ -11,8 +11,8 @@
  * were asserted (the usual PC wiring asserts IGNNE# when software writes
  * port F0h, which the handler does before clearing the exception).
  *
- * Not modelled: MMX and SSE (no FXSAVE), the FPU data pointer of register
- * forms is left unchanged.
+ * MMX (cpu/mmx.c) uses the same register file.  Not modelled: SSE (no
+ * FXSAVE); the FPU data pointer of register forms is left unchanged.
  */
 #ifndef X86PC_FPU_H
 #define X86PC_FPU_H
@@ -39,5 +39,6 @@ struct Insn;
 void fpu_reset(struct CPUState *c);  /* power-up state (FNINIT + TW) */
 void op_fpu(struct CPUState *c, struct Insn *i);   /* D8-DF */
 void op_fwait(struct CPUState *c, struct Insn *i); /* 9B */
+void op_mmx(struct CPUState *c, struct Insn *i);   /* 0F 60-7F, D0-FF */
 
 #endif

@@ -74,4 +74,8 @@ const InsnFn handler_table[512] = {
     [0x1BE] = op_movsx, [0x1BF] = op_movsx,
     [0x1C0] = op_xadd, [0x1C1] = op_xadd, [0x1C7] = op_cmpxchg8b,
     R8(0x1C8, op_bswap),
+
+    /* ---- MMX (cpu/mmx.c; undefined ones are UD in decode.c opinfo) ---- */
+    R16(0x160, op_mmx), R16(0x170, op_mmx),
+    R16(0x1D0, op_mmx), R16(0x1E0, op_mmx), R16(0x1F0, op_mmx),
 };

@@ -27,6 +27,11 @@
  * family TRANS checks |emu - host| <= 1 ulp of the 64-bit significand on
  * in-range operands.
  *
+ * MMX: every MMX instruction (register and memory forms, shift by imm8,
+ * MOVD/MOVQ, EMMS) on lane edge values; the result in MM0 is stored with
+ * MOVQ and the FNSAVE image shows the aliased registers (exponent FFFFh),
+ * TOP = 0 and the tag word.
+ *
  * Usage: fpudiff [--seed N] [--count N] [--family A,B] [--show N] [--list]
  * Exit status: 0 all passed, 1 some case failed, 2 setup error, 77 skip. */
 #include <errno.h>
@@ -145,6 +150,12 @@ static void gen_mem(Rng *r, uint8_t *p, unsigned kind)
     case 3: st32(p, (uint32_t)(k < 3 ? v % 7 - 3 : v)); break;
     case 4: st64(p, k < 3 ? v % 7 - 3 : k < 5 ? v >> rnd(r, 64) : v); break;
     case 5: gen_x80(r, p); break;
+    case 7: {
+        static const uint8_t edge[6] = {0x00, 0x7F, 0x80, 0xFF, 0x01, 0xFE};
+        for (unsigned i = 0; i < 8; i++)
+            p[i] = rnd(r, 2) ? edge[rnd(r, 6)] : (uint8_t)rng_next(r);
+        break;
+    }
     default: {
         unsigned i;
         for (i = 0; i < 9; i++) {
@@ -165,123 +176,200 @@ typedef struct Form {
     int memkind;       /* operand to generate at buf+48, OPK_NONE: none */
     int out80;         /* memory operand at buf+64 instead */
     int trans;         /* transcendental: 1-ulp compare of ST0 */
+    int mmx;           /* 0F-opcode MMX form: 1 mm0,mm1  2 mm0,[buf+48]
+                          3 shift mm0,imm8 (modrm given)  4 EMMS */
 } Form;
 
 #define MEM(reg) (uint8_t)(((reg) << 3) | 5)
 static const Form forms[] = {
     /* arithmetic, register forms */
-    {"ARITH", "fadd st0,st1", 0xD8, 0xC1, -1, 0, 0},
-    {"ARITH", "fmul st0,st1", 0xD8, 0xC9, -1, 0, 0},
-    {"ARITH", "fsub st0,st1", 0xD8, 0xE1, -1, 0, 0},
-    {"ARITH", "fsubr st0,st1", 0xD8, 0xE9, -1, 0, 0},
-    {"ARITH", "fdiv st0,st1", 0xD8, 0xF1, -1, 0, 0},
-    {"ARITH", "fdivr st0,st1", 0xD8, 0xF9, -1, 0, 0},
-    {"ARITH", "fadd st1,st0", 0xDC, 0xC1, -1, 0, 0},
-    {"ARITH", "fsub st1,st0", 0xDC, 0xE9, -1, 0, 0},
-    {"ARITH", "fsubr st1,st0", 0xDC, 0xE1, -1, 0, 0},
-    {"ARITH", "fdiv st1,st0", 0xDC, 0xF9, -1, 0, 0},
-    {"ARITH", "fdivr st1,st0", 0xDC, 0xF1, -1, 0, 0},
-    {"ARITH", "faddp", 0xDE, 0xC1, -1, 0, 0},
-    {"ARITH", "fmulp", 0xDE, 0xC9, -1, 0, 0},
-    {"ARITH", "fsubp", 0xDE, 0xE9, -1, 0, 0},
-    {"ARITH", "fsubrp", 0xDE, 0xE1, -1, 0, 0},
-    {"ARITH", "fdivp", 0xDE, 0xF9, -1, 0, 0},
-    {"ARITH", "fdivrp", 0xDE, 0xF1, -1, 0, 0},
+    {"ARITH", "fadd st0,st1", 0xD8, 0xC1, -1, 0, 0, 0},
+    {"ARITH", "fmul st0,st1", 0xD8, 0xC9, -1, 0, 0, 0},
+    {"ARITH", "fsub st0,st1", 0xD8, 0xE1, -1, 0, 0, 0},
+    {"ARITH", "fsubr st0,st1", 0xD8, 0xE9, -1, 0, 0, 0},
+    {"ARITH", "fdiv st0,st1", 0xD8, 0xF1, -1, 0, 0, 0},
+    {"ARITH", "fdivr st0,st1", 0xD8, 0xF9, -1, 0, 0, 0},
+    {"ARITH", "fadd st1,st0", 0xDC, 0xC1, -1, 0, 0, 0},
+    {"ARITH", "fsub st1,st0", 0xDC, 0xE9, -1, 0, 0, 0},
+    {"ARITH", "fsubr st1,st0", 0xDC, 0xE1, -1, 0, 0, 0},
+    {"ARITH", "fdiv st1,st0", 0xDC, 0xF9, -1, 0, 0, 0},
+    {"ARITH", "fdivr st1,st0", 0xDC, 0xF1, -1, 0, 0, 0},
+    {"ARITH", "faddp", 0xDE, 0xC1, -1, 0, 0, 0},
+    {"ARITH", "fmulp", 0xDE, 0xC9, -1, 0, 0, 0},
+    {"ARITH", "fsubp", 0xDE, 0xE9, -1, 0, 0, 0},
+    {"ARITH", "fsubrp", 0xDE, 0xE1, -1, 0, 0, 0},
+    {"ARITH", "fdivp", 0xDE, 0xF9, -1, 0, 0, 0},
+    {"ARITH", "fdivrp", 0xDE, 0xF1, -1, 0, 0, 0},
     /* arithmetic, memory forms */
-    {"ARITHM", "fadd m32", 0xD8, MEM(0), 0, 0, 0},
-    {"ARITHM", "fmul m32", 0xD8, MEM(1), 0, 0, 0},
-    {"ARITHM", "fsub m32", 0xD8, MEM(4), 0, 0, 0},
-    {"ARITHM", "fdivr m32", 0xD8, MEM(7), 0, 0, 0},
-    {"ARITHM", "fadd m64", 0xDC, MEM(0), 1, 0, 0},
-    {"ARITHM", "fsubr m64", 0xDC, MEM(5), 1, 0, 0},
-    {"ARITHM", "fdiv m64", 0xDC, MEM(6), 1, 0, 0},
-    {"ARITHM", "fmul m64", 0xDC, MEM(1), 1, 0, 0},
-    {"ARITHM", "fiadd m32", 0xDA, MEM(0), 3, 0, 0},
-    {"ARITHM", "fimul m16", 0xDE, MEM(1), 2, 0, 0},
-    {"ARITHM", "fisub m16", 0xDE, MEM(4), 2, 0, 0},
-    {"ARITHM", "fidiv m32", 0xDA, MEM(6), 3, 0, 0},
-    {"ARITHM", "fidivr m16", 0xDE, MEM(7), 2, 0, 0},
+    {"ARITHM", "fadd m32", 0xD8, MEM(0), 0, 0, 0, 0},
+    {"ARITHM", "fmul m32", 0xD8, MEM(1), 0, 0, 0, 0},
+    {"ARITHM", "fsub m32", 0xD8, MEM(4), 0, 0, 0, 0},
+    {"ARITHM", "fdivr m32", 0xD8, MEM(7), 0, 0, 0, 0},
+    {"ARITHM", "fadd m64", 0xDC, MEM(0), 1, 0, 0, 0},
+    {"ARITHM", "fsubr m64", 0xDC, MEM(5), 1, 0, 0, 0},
+    {"ARITHM", "fdiv m64", 0xDC, MEM(6), 1, 0, 0, 0},
+    {"ARITHM", "fmul m64", 0xDC, MEM(1), 1, 0, 0, 0},
+    {"ARITHM", "fiadd m32", 0xDA, MEM(0), 3, 0, 0, 0},
+    {"ARITHM", "fimul m16", 0xDE, MEM(1), 2, 0, 0, 0},
+    {"ARITHM", "fisub m16", 0xDE, MEM(4), 2, 0, 0, 0},
+    {"ARITHM", "fidiv m32", 0xDA, MEM(6), 3, 0, 0, 0},
+    {"ARITHM", "fidivr m16", 0xDE, MEM(7), 2, 0, 0, 0},
     /* compares */
-    {"CMP", "fcom st1", 0xD8, 0xD1, -1, 0, 0},
-    {"CMP", "fcomp st1", 0xD8, 0xD9, -1, 0, 0},
-    {"CMP", "fcompp", 0xDE, 0xD9, -1, 0, 0},
-    {"CMP", "fucom st1", 0xDD, 0xE1, -1, 0, 0},
-    {"CMP", "fucomp st1", 0xDD, 0xE9, -1, 0, 0},
-    {"CMP", "fucompp", 0xDA, 0xE9, -1, 0, 0},
-    {"CMP", "fcomi st1", 0xDB, 0xF1, -1, 0, 0},
-    {"CMP", "fucomi st1", 0xDB, 0xE9, -1, 0, 0},
-    {"CMP", "fcomip st1", 0xDF, 0xF1, -1, 0, 0},
-    {"CMP", "fucomip st1", 0xDF, 0xE9, -1, 0, 0},
-    {"CMP", "fcom m32", 0xD8, MEM(2), 0, 0, 0},
-    {"CMP", "fcomp m64", 0xDC, MEM(3), 1, 0, 0},
-    {"CMP", "ficom m16", 0xDE, MEM(2), 2, 0, 0},
-    {"CMP", "ficomp m32", 0xDA, MEM(3), 3, 0, 0},
-    {"CMP", "ftst", 0xD9, 0xE4, -1, 0, 0},
-    {"CMP", "fxam", 0xD9, 0xE5, -1, 0, 0},
+    {"CMP", "fcom st1", 0xD8, 0xD1, -1, 0, 0, 0},
+    {"CMP", "fcomp st1", 0xD8, 0xD9, -1, 0, 0, 0},
+    {"CMP", "fcompp", 0xDE, 0xD9, -1, 0, 0, 0},
+    {"CMP", "fucom st1", 0xDD, 0xE1, -1, 0, 0, 0},
+    {"CMP", "fucomp st1", 0xDD, 0xE9, -1, 0, 0, 0},
+    {"CMP", "fucompp", 0xDA, 0xE9, -1, 0, 0, 0},
+    {"CMP", "fcomi st1", 0xDB, 0xF1, -1, 0, 0, 0},
+    {"CMP", "fucomi st1", 0xDB, 0xE9, -1, 0, 0, 0},
+    {"CMP", "fcomip st1", 0xDF, 0xF1, -1, 0, 0, 0},
+    {"CMP", "fucomip st1", 0xDF, 0xE9, -1, 0, 0, 0},
+    {"CMP", "fcom m32", 0xD8, MEM(2), 0, 0, 0, 0},
+    {"CMP", "fcomp m64", 0xDC, MEM(3), 1, 0, 0, 0},
+    {"CMP", "ficom m16", 0xDE, MEM(2), 2, 0, 0, 0},
+    {"CMP", "ficomp m32", 0xDA, MEM(3), 3, 0, 0, 0},
+    {"CMP", "ftst", 0xD9, 0xE4, -1, 0, 0, 0},
+    {"CMP", "fxam", 0xD9, 0xE5, -1, 0, 0, 0},
     /* unary and ST0/ST1 operations */
-    {"UNARY", "fchs", 0xD9, 0xE0, -1, 0, 0},
-    {"UNARY", "fabs", 0xD9, 0xE1, -1, 0, 0},
-    {"UNARY", "fsqrt", 0xD9, 0xFA, -1, 0, 0},
-    {"UNARY", "frndint", 0xD9, 0xFC, -1, 0, 0},
-    {"UNARY", "fscale", 0xD9, 0xFD, -1, 0, 0},
-    {"UNARY", "fxtract", 0xD9, 0xF4, -1, 0, 0},
-    {"UNARY", "fprem", 0xD9, 0xF8, -1, 0, 0},
-    {"UNARY", "fprem1", 0xD9, 0xF5, -1, 0, 0},
+    {"UNARY", "fchs", 0xD9, 0xE0, -1, 0, 0, 0},
+    {"UNARY", "fabs", 0xD9, 0xE1, -1, 0, 0, 0},
+    {"UNARY", "fsqrt", 0xD9, 0xFA, -1, 0, 0, 0},
+    {"UNARY", "frndint", 0xD9, 0xFC, -1, 0, 0, 0},
+    {"UNARY", "fscale", 0xD9, 0xFD, -1, 0, 0, 0},
+    {"UNARY", "fxtract", 0xD9, 0xF4, -1, 0, 0, 0},
+    {"UNARY", "fprem", 0xD9, 0xF8, -1, 0, 0, 0},
+    {"UNARY", "fprem1", 0xD9, 0xF5, -1, 0, 0, 0},
     /* loads and stores */
-    {"LDST", "fld m32", 0xD9, MEM(0), 0, 0, 0},
-    {"LDST", "fld m64", 0xDD, MEM(0), 1, 0, 0},
-    {"LDST", "fld m80", 0xDB, MEM(5), 5, 0, 0},
-    {"LDST", "fild m16", 0xDF, MEM(0), 2, 0, 0},
-    {"LDST", "fild m32", 0xDB, MEM(0), 3, 0, 0},
-    {"LDST", "fild m64", 0xDF, MEM(5), 4, 0, 0},
-    {"LDST", "fbld", 0xDF, MEM(4), 6, 0, 0},
-    {"LDST", "fst m32", 0xD9, MEM(2), -1, 1, 0},
-    {"LDST", "fstp m32", 0xD9, MEM(3), -1, 1, 0},
-    {"LDST", "fst m64", 0xDD, MEM(2), -1, 1, 0},
-    {"LDST", "fstp m64", 0xDD, MEM(3), -1, 1, 0},
-    {"LDST", "fstp m80", 0xDB, MEM(7), -1, 1, 0},
-    {"LDST", "fist m16", 0xDF, MEM(2), -1, 1, 0},
-    {"LDST", "fistp m16", 0xDF, MEM(3), -1, 1, 0},
-    {"LDST", "fist m32", 0xDB, MEM(2), -1, 1, 0},
-    {"LDST", "fistp m32", 0xDB, MEM(3), -1, 1, 0},
-    {"LDST", "fistp m64", 0xDF, MEM(7), -1, 1, 0},
-    {"LDST", "fbstp", 0xDF, MEM(6), -1, 1, 0},
-    {"LDST", "fld st1", 0xD9, 0xC1, -1, 0, 0},
-    {"LDST", "fst st2", 0xDD, 0xD2, -1, 0, 0},
-    {"LDST", "fstp st1", 0xDD, 0xD9, -1, 0, 0},
-    {"LDST", "fxch st1", 0xD9, 0xC9, -1, 0, 0},
+    {"LDST", "fld m32", 0xD9, MEM(0), 0, 0, 0, 0},
+    {"LDST", "fld m64", 0xDD, MEM(0), 1, 0, 0, 0},
+    {"LDST", "fld m80", 0xDB, MEM(5), 5, 0, 0, 0},
+    {"LDST", "fild m16", 0xDF, MEM(0), 2, 0, 0, 0},
+    {"LDST", "fild m32", 0xDB, MEM(0), 3, 0, 0, 0},
+    {"LDST", "fild m64", 0xDF, MEM(5), 4, 0, 0, 0},
+    {"LDST", "fbld", 0xDF, MEM(4), 6, 0, 0, 0},
+    {"LDST", "fst m32", 0xD9, MEM(2), -1, 1, 0, 0},
+    {"LDST", "fstp m32", 0xD9, MEM(3), -1, 1, 0, 0},
+    {"LDST", "fst m64", 0xDD, MEM(2), -1, 1, 0, 0},
+    {"LDST", "fstp m64", 0xDD, MEM(3), -1, 1, 0, 0},
+    {"LDST", "fstp m80", 0xDB, MEM(7), -1, 1, 0, 0},
+    {"LDST", "fist m16", 0xDF, MEM(2), -1, 1, 0, 0},
+    {"LDST", "fistp m16", 0xDF, MEM(3), -1, 1, 0, 0},
+    {"LDST", "fist m32", 0xDB, MEM(2), -1, 1, 0, 0},
+    {"LDST", "fistp m32", 0xDB, MEM(3), -1, 1, 0, 0},
+    {"LDST", "fistp m64", 0xDF, MEM(7), -1, 1, 0, 0},
+    {"LDST", "fbstp", 0xDF, MEM(6), -1, 1, 0, 0},
+    {"LDST", "fld st1", 0xD9, 0xC1, -1, 0, 0, 0},
+    {"LDST", "fst st2", 0xDD, 0xD2, -1, 0, 0, 0},
+    {"LDST", "fstp st1", 0xDD, 0xD9, -1, 0, 0, 0},
+    {"LDST", "fxch st1", 0xD9, 0xC9, -1, 0, 0, 0},
     /* constants and stack control */
-    {"MISC", "fld1", 0xD9, 0xE8, -1, 0, 0},
-    {"MISC", "fldl2t", 0xD9, 0xE9, -1, 0, 0},
-    {"MISC", "fldl2e", 0xD9, 0xEA, -1, 0, 0},
-    {"MISC", "fldpi", 0xD9, 0xEB, -1, 0, 0},
-    {"MISC", "fldlg2", 0xD9, 0xEC, -1, 0, 0},
-    {"MISC", "fldln2", 0xD9, 0xED, -1, 0, 0},
-    {"MISC", "fldz", 0xD9, 0xEE, -1, 0, 0},
-    {"MISC", "fincstp", 0xD9, 0xF7, -1, 0, 0},
-    {"MISC", "fdecstp", 0xD9, 0xF6, -1, 0, 0},
-    {"MISC", "ffree st1", 0xDD, 0xC1, -1, 0, 0},
-    {"MISC", "ffreep st0", 0xDF, 0xC0, -1, 0, 0},
-    {"MISC", "fcmovb", 0xDA, 0xC1, -1, 0, 0},
-    {"MISC", "fcmove", 0xDA, 0xC9, -1, 0, 0},
-    {"MISC", "fcmovbe", 0xDA, 0xD1, -1, 0, 0},
-    {"MISC", "fcmovu", 0xDA, 0xD9, -1, 0, 0},
-    {"MISC", "fcmovnb", 0xDB, 0xC1, -1, 0, 0},
-    {"MISC", "fcmovnbe", 0xDB, 0xD1, -1, 0, 0},
-    {"MISC", "fnstsw ax", 0xDF, 0xE0, -1, 0, 0},
-    {"MISC", "fnclex", 0xDB, 0xE2, -1, 0, 0},
-    {"MISC", "fnop", 0xD9, 0xD0, -1, 0, 0},
-    {"MISC", "fnstenv", 0xD9, MEM(6), -1, 1, 0},
-    {"MISC", "fldenv", 0xD9, MEM(4), -1, 1, 0},
+    {"MISC", "fld1", 0xD9, 0xE8, -1, 0, 0, 0},
+    {"MISC", "fldl2t", 0xD9, 0xE9, -1, 0, 0, 0},
+    {"MISC", "fldl2e", 0xD9, 0xEA, -1, 0, 0, 0},
+    {"MISC", "fldpi", 0xD9, 0xEB, -1, 0, 0, 0},
+    {"MISC", "fldlg2", 0xD9, 0xEC, -1, 0, 0, 0},
+    {"MISC", "fldln2", 0xD9, 0xED, -1, 0, 0, 0},
+    {"MISC", "fldz", 0xD9, 0xEE, -1, 0, 0, 0},
+    {"MISC", "fincstp", 0xD9, 0xF7, -1, 0, 0, 0},
+    {"MISC", "fdecstp", 0xD9, 0xF6, -1, 0, 0, 0},
+    {"MISC", "ffree st1", 0xDD, 0xC1, -1, 0, 0, 0},
+    {"MISC", "ffreep st0", 0xDF, 0xC0, -1, 0, 0, 0},
+    {"MISC", "fcmovb", 0xDA, 0xC1, -1, 0, 0, 0},
+    {"MISC", "fcmove", 0xDA, 0xC9, -1, 0, 0, 0},
+    {"MISC", "fcmovbe", 0xDA, 0xD1, -1, 0, 0, 0},
+    {"MISC", "fcmovu", 0xDA, 0xD9, -1, 0, 0, 0},
+    {"MISC", "fcmovnb", 0xDB, 0xC1, -1, 0, 0, 0},
+    {"MISC", "fcmovnbe", 0xDB, 0xD1, -1, 0, 0, 0},
+    {"MISC", "fnstsw ax", 0xDF, 0xE0, -1, 0, 0, 0},
+    {"MISC", "fnclex", 0xDB, 0xE2, -1, 0, 0, 0},
+    {"MISC", "fnop", 0xD9, 0xD0, -1, 0, 0, 0},
+    {"MISC", "fnstenv", 0xD9, MEM(6), -1, 1, 0, 0},
+    {"MISC", "fldenv", 0xD9, MEM(4), -1, 1, 0, 0},
     /* transcendental (1-ulp) */
-    {"TRANS", "fsin", 0xD9, 0xFE, -1, 0, 1},
-    {"TRANS", "fcos", 0xD9, 0xFF, -1, 0, 1},
-    {"TRANS", "fptan", 0xD9, 0xF2, -1, 0, 1},
-    {"TRANS", "fpatan", 0xD9, 0xF3, -1, 0, 1},
-    {"TRANS", "f2xm1", 0xD9, 0xF0, -1, 0, 1},
-    {"TRANS", "fyl2x", 0xD9, 0xF1, -1, 0, 1},
-    {"TRANS", "fyl2xp1", 0xD9, 0xF9, -1, 0, 1},
-    {"TRANS", "fsincos", 0xD9, 0xFB, -1, 0, 1},
+    {"TRANS", "fsin", 0xD9, 0xFE, -1, 0, 1, 0},
+    {"TRANS", "fcos", 0xD9, 0xFF, -1, 0, 1, 0},
+    {"TRANS", "fptan", 0xD9, 0xF2, -1, 0, 1, 0},
+    {"TRANS", "fpatan", 0xD9, 0xF3, -1, 0, 1, 0},
+    {"TRANS", "f2xm1", 0xD9, 0xF0, -1, 0, 1, 0},
+    {"TRANS", "fyl2x", 0xD9, 0xF1, -1, 0, 1, 0},
+    {"TRANS", "fyl2xp1", 0xD9, 0xF9, -1, 0, 1, 0},
+    {"TRANS", "fsincos", 0xD9, 0xFB, -1, 0, 1, 0},
+    /* MMX: mm0 = a's significand, mm1 = b's; the FNSAVE image shows the
+     * registers (exponent FFFFh), TOP = 0 and the tag word */
+    {"MMX", "punpcklbw mm0,mm1", 0x60, 0xC1, -1, 0, 0, 1},
+    {"MMX", "punpcklwd mm0,mm1", 0x61, 0xC1, -1, 0, 0, 1},
+    {"MMX", "punpckldq mm0,mm1", 0x62, 0xC1, -1, 0, 0, 1},
+    {"MMX", "packsswb mm0,mm1", 0x63, 0xC1, -1, 0, 0, 1},
+    {"MMX", "pcmpgtb mm0,mm1", 0x64, 0xC1, -1, 0, 0, 1},
+    {"MMX", "pcmpgtw mm0,mm1", 0x65, 0xC1, -1, 0, 0, 1},
+    {"MMX", "pcmpgtd mm0,mm1", 0x66, 0xC1, -1, 0, 0, 1},
+    {"MMX", "packuswb mm0,mm1", 0x67, 0xC1, -1, 0, 0, 1},
+    {"MMX", "punpckhbw mm0,mm1", 0x68, 0xC1, -1, 0, 0, 1},
+    {"MMX", "punpckhwd mm0,mm1", 0x69, 0xC1, -1, 0, 0, 1},
+    {"MMX", "punpckhdq mm0,mm1", 0x6A, 0xC1, -1, 0, 0, 1},
+    {"MMX", "packssdw mm0,mm1", 0x6B, 0xC1, -1, 0, 0, 1},
+    {"MMX", "pcmpeqb mm0,mm1", 0x74, 0xC1, -1, 0, 0, 1},
+    {"MMX", "pcmpeqw mm0,mm1", 0x75, 0xC1, -1, 0, 0, 1},
+    {"MMX", "pcmpeqd mm0,mm1", 0x76, 0xC1, -1, 0, 0, 1},
+    {"MMX", "psrlw mm0,mm1", 0xD1, 0xC1, -1, 0, 0, 1},
+    {"MMX", "psrld mm0,mm1", 0xD2, 0xC1, -1, 0, 0, 1},
+    {"MMX", "psrlq mm0,mm1", 0xD3, 0xC1, -1, 0, 0, 1},
+    {"MMX", "pmullw mm0,mm1", 0xD5, 0xC1, -1, 0, 0, 1},
+    {"MMX", "psubusb mm0,mm1", 0xD8, 0xC1, -1, 0, 0, 1},
+    {"MMX", "psubusw mm0,mm1", 0xD9, 0xC1, -1, 0, 0, 1},
+    {"MMX", "pand mm0,mm1", 0xDB, 0xC1, -1, 0, 0, 1},
+    {"MMX", "paddusb mm0,mm1", 0xDC, 0xC1, -1, 0, 0, 1},
+    {"MMX", "paddusw mm0,mm1", 0xDD, 0xC1, -1, 0, 0, 1},
+    {"MMX", "pandn mm0,mm1", 0xDF, 0xC1, -1, 0, 0, 1},
+    {"MMX", "psraw mm0,mm1", 0xE1, 0xC1, -1, 0, 0, 1},
+    {"MMX", "psrad mm0,mm1", 0xE2, 0xC1, -1, 0, 0, 1},
+    {"MMX", "pmulhw mm0,mm1", 0xE5, 0xC1, -1, 0, 0, 1},
+    {"MMX", "psubsb mm0,mm1", 0xE8, 0xC1, -1, 0, 0, 1},
+    {"MMX", "psubsw mm0,mm1", 0xE9, 0xC1, -1, 0, 0, 1},
+    {"MMX", "por mm0,mm1", 0xEB, 0xC1, -1, 0, 0, 1},
+    {"MMX", "paddsb mm0,mm1", 0xEC, 0xC1, -1, 0, 0, 1},
+    {"MMX", "paddsw mm0,mm1", 0xED, 0xC1, -1, 0, 0, 1},
+    {"MMX", "pxor mm0,mm1", 0xEF, 0xC1, -1, 0, 0, 1},
+    {"MMX", "psllw mm0,mm1", 0xF1, 0xC1, -1, 0, 0, 1},
+    {"MMX", "pslld mm0,mm1", 0xF2, 0xC1, -1, 0, 0, 1},
+    {"MMX", "psllq mm0,mm1", 0xF3, 0xC1, -1, 0, 0, 1},
+    {"MMX", "pmaddwd mm0,mm1", 0xF5, 0xC1, -1, 0, 0, 1},
+    {"MMX", "psubb mm0,mm1", 0xF8, 0xC1, -1, 0, 0, 1},
+    {"MMX", "psubw mm0,mm1", 0xF9, 0xC1, -1, 0, 0, 1},
+    {"MMX", "psubd mm0,mm1", 0xFA, 0xC1, -1, 0, 0, 1},
+    {"MMX", "paddb mm0,mm1", 0xFC, 0xC1, -1, 0, 0, 1},
+    {"MMX", "paddw mm0,mm1", 0xFD, 0xC1, -1, 0, 0, 1},
+    {"MMX", "paddd mm0,mm1", 0xFE, 0xC1, -1, 0, 0, 1},
+    {"MMX", "punpcklbw mm0,m64", 0x60, MEM(0), 7, 0, 0, 2},
+    {"MMX", "packsswb mm0,m64", 0x63, MEM(0), 7, 0, 0, 2},
+    {"MMX", "pcmpgtd mm0,m64", 0x66, MEM(0), 7, 0, 0, 2},
+    {"MMX", "punpckhwd mm0,m64", 0x69, MEM(0), 7, 0, 0, 2},
+    {"MMX", "pcmpeqb mm0,m64", 0x74, MEM(0), 7, 0, 0, 2},
+    {"MMX", "psrlw mm0,m64", 0xD1, MEM(0), 7, 0, 0, 2},
+    {"MMX", "pmullw mm0,m64", 0xD5, MEM(0), 7, 0, 0, 2},
+    {"MMX", "pand mm0,m64", 0xDB, MEM(0), 7, 0, 0, 2},
+    {"MMX", "pandn mm0,m64", 0xDF, MEM(0), 7, 0, 0, 2},
+    {"MMX", "pmulhw mm0,m64", 0xE5, MEM(0), 7, 0, 0, 2},
+    {"MMX", "por mm0,m64", 0xEB, MEM(0), 7, 0, 0, 2},
+    {"MMX", "pxor mm0,m64", 0xEF, MEM(0), 7, 0, 0, 2},
+    {"MMX", "psllq mm0,m64", 0xF3, MEM(0), 7, 0, 0, 2},
+    {"MMX", "psubw mm0,m64", 0xF9, MEM(0), 7, 0, 0, 2},
+    {"MMX", "paddw mm0,m64", 0xFD, MEM(0), 7, 0, 0, 2},
+    {"MMX", "psrlw mm0,imm8", 0x71, 0xD0, -1, 0, 0, 3},
+    {"MMX", "psraw mm0,imm8", 0x71, 0xE0, -1, 0, 0, 3},
+    {"MMX", "psllw mm0,imm8", 0x71, 0xF0, -1, 0, 0, 3},
+    {"MMX", "psrld mm0,imm8", 0x72, 0xD0, -1, 0, 0, 3},
+    {"MMX", "psrad mm0,imm8", 0x72, 0xE0, -1, 0, 0, 3},
+    {"MMX", "pslld mm0,imm8", 0x72, 0xF0, -1, 0, 0, 3},
+    {"MMX", "psrlq mm0,imm8", 0x73, 0xD0, -1, 0, 0, 3},
+    {"MMX", "psllq mm0,imm8", 0x73, 0xF0, -1, 0, 0, 3},
+    {"MMX", "movq mm0,mm1", 0x6F, 0xC1, -1, 0, 0, 1},
+    {"MMX", "movd mm0,m32", 0x6E, MEM(0), 7, 0, 0, 2},
+    {"MMX", "movq mm0,m64", 0x6F, MEM(0), 7, 0, 0, 2},
+    {"MMX", "movd eax,mm1", 0x7E, 0xC8, -1, 0, 0, 1},
+    {"MMX", "movq m64,mm1", 0x7F, MEM(1), -1, 0, 0, 2},
+    {"MMX", "emms", 0x77, 0, -1, 0, 0, 4},
 };
 #define NFORMS (sizeof forms / sizeof forms[0])
 
@@ -331,6 +419,40 @@ static void gen_case(const Form *f, Rng *r, Case *tc)
     if (f->trans)
         cw = 0x037F;
     st16(c->buf + B_CW, cw);
+    if (f->mmx) {
+        gen_mem(r, c->buf + B_A, 7);
+        gen_mem(r, c->buf + B_B, 7);
+        if (rnd(r, 4) == 0) /* shift counts: small values in the low bits */
+            st64(c->buf + B_B, rnd(r, 70));
+        if (f->memkind >= 0)
+            gen_mem(r, c->buf + B_MEM, (unsigned)f->memkind);
+        c->code[n++] = 0xDB; c->code[n++] = 0xE3;               /* fninit */
+        c->code[n++] = 0x0F;                                    /* movq mm0,[a] */
+        n = emit_abs(c->code, n, 0x6F, MEM(0), DIFF_BUF_ADDR + B_A);
+        c->code[n++] = 0x0F;                                    /* movq mm1,[b] */
+        n = emit_abs(c->code, n, 0x6F, MEM(1), DIFF_BUF_ADDR + B_B);
+        c->code[n++] = 0x0F;
+        if (f->mmx == 2) {
+            n = emit_abs(c->code, n, f->op, f->modrm,
+                         DIFF_BUF_ADDR + (f->op == 0x7F ? B_OUT : B_MEM));
+        } else if (f->mmx == 4) {
+            c->code[n++] = f->op;
+        } else {
+            c->code[n++] = f->op;
+            c->code[n++] = f->modrm;
+            if (f->mmx == 3)
+                c->code[n++] = (uint8_t)rnd(r, 70);
+        }
+        if (f->mmx != 4) {
+            c->code[n++] = 0x0F;                                /* movq [out],mm0 */
+            n = emit_abs(c->code, n, 0x7F, MEM(0), DIFF_BUF_ADDR + B_OUT + 16);
+        }
+        n = emit_abs(c->code, n, 0xDD, MEM(7), DIFF_BUF_ADDR + B_SW);
+        n = emit_abs(c->code, n, 0xDD, MEM(6), DIFF_BUF_ADDR + B_SAVE);
+        c->len = n;
+        tc->fwait = 0;
+        return;
+    }
     if (f->trans) {
         gen_trans(r, c->buf + B_A, f);
         gen_trans(r, c->buf + B_B, f);
