@@ -427,6 +427,11 @@ static void gen_case(const Form *f, Rng *r, Case *tc)
         if (f->memkind >= 0)
             gen_mem(r, c->buf + B_MEM, (unsigned)f->memkind);
         c->code[n++] = 0xDB; c->code[n++] = 0xE3;               /* fninit */
+        for (int k = 0; k < 8; k++) {                           /* fldz */
+            c->code[n++] = 0xD9;
+            c->code[n++] = 0xEE;
+        }
+        c->code[n++] = 0xDB; c->code[n++] = 0xE3;               /* fninit */
         c->code[n++] = 0x0F;                                    /* movq mm0,[a] */
         n = emit_abs(c->code, n, 0x6F, MEM(0), DIFF_BUF_ADDR + B_A);
         c->code[n++] = 0x0F;                                    /* movq mm1,[b] */
