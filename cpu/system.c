@@ -8,10 +8,11 @@
  * A Pentium II-class ("Klamath", family 6 model 3 stepping 3) core with an
  * x87 FPU (cpu/fpu.c).  CPUID claims only what is implemented:
  *   EDX bit 0 FPU, 2 DE, 3 PSE, 4 TSC, 5 MSR, 6 PAE, 8 CX8, 11 SEP, 13 PGE,
- *   15 CMOV (FCMOVcc/FCOMI included: CMOV+FPU)
- * (no VME, MCE, APIC, MTRR, MCA, PAT, MMX, FXSR, SSE until they exist). */
+ *   15 CMOV (FCMOVcc/FCOMI included: CMOV+FPU), 23 MMX
+ * (no VME, MCE, APIC, MTRR, MCA, PAT, FXSR, SSE until they exist). */
 #define CPUID_EDX ((1u << 0) | (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | \
-                   (1u << 6) | (1u << 8) | (1u << 11) | (1u << 13) | (1u << 15))
+                   (1u << 6) | (1u << 8) | (1u << 11) | (1u << 13) | (1u << 15) | \
+                   (1u << 23))
 #define CR4_VALID (CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_PGE | CR4_PCE)
 
 static void need_pm(CPUState *c)
