@@ -76,6 +76,8 @@ static SFCtx ctx_of(const FPUState *f)
     s.masks = f->cw & 0x3F;
     s.flags = 0;
     s.c1 = 0;
+    s.fmt = 0;
+    s.ftz = 0;
     return s;
 }
 

@@ -292,6 +292,13 @@ static int rpack(SFCtx *s, const Fmt *f, int sign, int32_t *pe, uint64_t *pm,
             return 0;
         }
     }
+    if (tiny && s->ftz && (s->masks & SF_UE)) {
+        /* SSE flush-to-zero: a tiny result is +-0, UE and PE */
+        s->flags |= SF_UE | SF_PE;
+        *pe = f->emin;
+        *pm = 0;
+        return 0;
+    }
     if (inexact) {
         s->flags |= SF_PE;
         s->c1 = (uint8_t)incr;
@@ -310,13 +317,27 @@ static const Fmt fmt80[4] = {
     {53, EMIN80, EMAX80, WRAP80}, {64, EMIN80, EMAX80, WRAP80}};
 static const Fmt fmt80_full = {64, EMIN80, EMAX80, WRAP80};
 
+/* binary32/binary64 result formats (SSE): the value is returned in an
+ * extended "carrier" that represents it exactly (denormals normalised). */
+static const Fmt fmt32 = {24, -126, 127, 0};
+static const Fmt fmt64 = {53, -1022, 1023, 0};
+static const Fmt *fmt_of(const SFCtx *s)
+{
+    return s->fmt == 1 ? &fmt32 : s->fmt == 2 ? &fmt64 : &fmt80[s->pc & 3];
+}
+
 static floatx80 pack80(SFCtx *s, const Fmt *f, int sign, int32_t e,
                        uint64_t m, uint64_t x)
 {
     if (rpack(s, f, sign, &e, &m, x))
         return inf(sign);
-    if (!(m & BIT63))
+    if (!(m & BIT63)) {
+        if (f->emin != EMIN80 && m != 0) {
+            int sh = clz64(m);
+            return fx_make(sign, e - sh + 16383, m << sh);
+        }
         return fx_make(sign, 0, m);
+    }
     return fx_make(sign, e + 16383, m);
 }
 
@@ -329,7 +350,7 @@ static floatx80 addsub(SFCtx *s, floatx80 a, floatx80 b, int negb)
     uint64_t ma, mb;
     u128 va, vb, r;
     int sign;
-    const Fmt *f = &fmt80[s->pc & 3];
+    const Fmt *f = fmt_of(s);
 
     if (ca == FXC_UNSUPPORTED || cb == FXC_UNSUPPORTED)
         return invalid(s);
@@ -415,7 +436,7 @@ floatx80 fx_mul(SFCtx *s, floatx80 a, floatx80 b)
         e++;
     else
         p = shl128(p, 1);
-    return pack80(s, &fmt80[s->pc & 3], sign, e, p.hi, p.lo);
+    return pack80(s, fmt_of(s), sign, e, p.hi, p.lo);
 }
 
 /* Long division of the significands: (q:x) = ma / mb with the leading one
@@ -476,7 +497,7 @@ floatx80 fx_div(SFCtx *s, floatx80 a, floatx80 b)
     unpack(a, &ea, &ma);
     unpack(b, &eb, &mb);
     e = ea - eb + divsig(ma, mb, &q, &x);
-    return pack80(s, &fmt80[s->pc & 3], sign, e, q, x);
+    return pack80(s, fmt_of(s), sign, e, q, x);
 }
 
 /* ---- sqrt ------------------------------------------------------------------------ */
@@ -548,7 +569,7 @@ floatx80 fx_sqrt(SFCtx *s, floatx80 a)
     {
         uint64_t sig = (root.hi << 62) | (root.lo >> 2);
         uint64_t x = (root.lo << 62) | (uint64_t)sticky;
-        return pack80(s, &fmt80[s->pc & 3], 0, e / 2, sig, x);
+        return pack80(s, fmt_of(s), 0, e / 2, sig, x);
     }
 }
 
@@ -1165,7 +1186,7 @@ static BF bf_atan_series(BF t)
 /* sqrt by Newton iterations from the 64-bit root. */
 static BF bf_sqrt(BF a)
 {
-    SFCtx s = {SF_RN, SF_P64, 0x3F, 0, 0};
+    SFCtx s = {SF_RN, SF_P64, 0x3F, 0, 0, 0, 0};
     BF r, half;
     int k;
     floatx80 ax = pack80(&s, &fmt80_full, 0, a.e, a.m.hi, a.m.lo);
@@ -1490,4 +1511,195 @@ int fx_tan(SFCtx *s, floatx80 a, floatx80 *tan_out)
         r = bf_neg(r);
     *tan_out = bf_to_fx(s, r);
     return 0;
+}
+
+/* ---- SSE scalar operations on binary32/binary64 ------------------------------
+ * dbl selects binary64.  SSE rules (SDM Vol. 1 §11.5): a NaN operand gives
+ * the first operand if it is a NaN, else the second, quieted; invalid
+ * operations give the default NaN (negative QNaN); DAZ reads denormal
+ * operands as zero (no DE), FTZ flushes tiny results (s->ftz). */
+static int bin_class(uint64_t v, int dbl, int *sign)
+{
+    uint64_t e = dbl ? (v >> 52) & 0x7FF : (v >> 23) & 0xFF;
+    uint64_t f = dbl ? v & 0xFFFFFFFFFFFFFull : v & 0x7FFFFF;
+    uint64_t emax = dbl ? 0x7FF : 0xFF;
+    *sign = (int)(dbl ? v >> 63 : (v >> 31) & 1);
+    if (e == emax) {
+        if (f == 0)
+            return FXC_INF;
+        return (f >> (dbl ? 51 : 22)) & 1 ? FXC_QNAN : FXC_SNAN;
+    }
+    if (e == 0)
+        return f ? FXC_DENORMAL : FXC_ZERO;
+    return FXC_NORMAL;
+}
+static uint64_t bin_qbit(int dbl) { return dbl ? 1ull << 51 : 1ull << 22; }
+static uint64_t bin_default_nan(int dbl)
+{
+    return dbl ? 0xFFF8000000000000ull : 0xFFC00000ull;
+}
+static uint64_t bin_signbit(int dbl) { return dbl ? 1ull << 63 : 1ull << 31; }
+
+/* Exact conversion of an already rounded carrier to binary bits. */
+static uint64_t carrier_to_bin(floatx80 r, int dbl)
+{
+    SFCtx t = {SF_RN, SF_P64, 0x3F, 0, 0, 0, 0};
+    return dbl ? fx_to_f64(&t, r) : fx_to_f32(&t, r);
+}
+static floatx80 bin_to_fx(SFCtx *s, uint64_t v, int dbl)
+{
+    return dbl ? fx_from_f64(s, v) : fx_from_f32(s, (uint32_t)v);
+}
+
+uint64_t sse_arith(SFCtx *s, int op, uint64_t a, uint64_t b, int dbl, int daz)
+{
+    int sa, sb, ca = bin_class(a, dbl, &sa), cb = bin_class(b, dbl, &sb);
+    floatx80 x, y, r;
+    uint8_t keep_fmt = s->fmt;
+    if (op == SSE_SQRT) { /* unary: the operand is b */
+        a = b;
+        ca = cb;
+        sa = sb;
+    }
+    if (daz) {
+        if (ca == FXC_DENORMAL) { a &= bin_signbit(dbl); ca = FXC_ZERO; }
+        if (cb == FXC_DENORMAL) { b &= bin_signbit(dbl); cb = FXC_ZERO; }
+    }
+    if (op == SSE_MIN || op == SSE_MAX) {
+        /* any NaN: IE, result the second operand; also for equal values
+         * (+0/-0) the second operand */
+        int r2;
+        if (is_nan_class(ca) || is_nan_class(cb)) {
+            s->flags |= SF_IE;
+            return b;
+        }
+        if (ca == FXC_DENORMAL || cb == FXC_DENORMAL)
+            s->flags |= SF_DE;
+        {
+            SFCtx t = *s;
+            r2 = fx_compare(&t, bin_to_fx(&t, a, dbl), bin_to_fx(&t, b, dbl), 1);
+        }
+        if (op == SSE_MIN)
+            return r2 == FX_LT ? a : b;
+        return r2 == FX_GT ? a : b;
+    }
+    if (op == SSE_SQRT) {
+        if (is_nan_class(ca)) {
+            if (ca == FXC_SNAN)
+                s->flags |= SF_IE;
+            return a | bin_qbit(dbl);
+        }
+    } else if (is_nan_class(ca) || is_nan_class(cb)) {
+        if (ca == FXC_SNAN || cb == FXC_SNAN)
+            s->flags |= SF_IE;
+        return (is_nan_class(ca) ? a : b) | bin_qbit(dbl);
+    }
+    {
+        /* operand DE is reported only if the operation is not invalid and
+         * not a division by zero */
+        SFCtx u = *s;
+        uint8_t de;
+        u.flags = 0;
+        x = bin_to_fx(&u, a, dbl);
+        y = bin_to_fx(&u, b, dbl);
+        if (op == SSE_SQRT && ca != FXC_DENORMAL)
+            u.flags &= (uint8_t)~SF_DE;
+        de = u.flags & SF_DE;
+        u.flags = 0;
+        u.fmt = (uint8_t)(dbl ? 2 : 1);
+        switch (op) {
+        case SSE_ADD: r = fx_add(&u, x, y); break;
+        case SSE_SUB: r = fx_sub(&u, x, y); break;
+        case SSE_MUL: r = fx_mul(&u, x, y); break;
+        case SSE_DIV: r = fx_div(&u, x, y); break;
+        default: r = fx_sqrt(&u, x); break;
+        }
+        if (!(u.flags & (SF_IE | SF_ZE)))
+            u.flags |= de;
+        s->flags |= u.flags;
+        s->c1 = u.c1;
+    }
+    (void)keep_fmt;
+    if (fx_class(r) == FXC_QNAN)
+        return bin_default_nan(dbl);
+    return carrier_to_bin(r, dbl);
+}
+
+int sse_compare(SFCtx *s, uint64_t a, uint64_t b, int dbl, int daz,
+                int signal_qnan)
+{
+    int sa, sb, ca = bin_class(a, dbl, &sa), cb = bin_class(b, dbl, &sb);
+    SFCtx t = *s;
+    int r;
+    if (daz) {
+        if (ca == FXC_DENORMAL) { a &= bin_signbit(dbl); ca = FXC_ZERO; }
+        if (cb == FXC_DENORMAL) { b &= bin_signbit(dbl); cb = FXC_ZERO; }
+    }
+    if (is_nan_class(ca) || is_nan_class(cb)) {
+        if (signal_qnan || ca == FXC_SNAN || cb == FXC_SNAN)
+            s->flags |= SF_IE;
+        return FX_UN;
+    }
+    if (ca == FXC_DENORMAL || cb == FXC_DENORMAL)
+        s->flags |= SF_DE;
+    r = fx_compare(&t, bin_to_fx(&t, a, dbl), bin_to_fx(&t, b, dbl), 1);
+    return r;
+}
+
+/* binary32 <-> binary64 (CVTSS2SD / CVTSD2SS). */
+uint64_t sse_convert(SFCtx *s, uint64_t a, int from_dbl, int daz)
+{
+    int sa, ca = bin_class(a, from_dbl, &sa);
+    floatx80 x;
+    if (daz && ca == FXC_DENORMAL) {
+        a &= bin_signbit(from_dbl);
+        ca = FXC_ZERO;
+    }
+    if (is_nan_class(ca)) {
+        if (ca == FXC_SNAN)
+            s->flags |= SF_IE;
+        x = bin_to_fx(s, a, from_dbl);
+        x.m |= BIT62;
+        return carrier_to_bin(x, !from_dbl);
+    }
+    x = bin_to_fx(s, a, from_dbl);
+    if (from_dbl) {
+        /* round to binary32 with FTZ */
+        int32_t e;
+        uint64_t m;
+        if (ca == FXC_ZERO || ca == FXC_INF)
+            return carrier_to_bin(x, 0);
+        unpack(x, &e, &m);
+        return carrier_to_bin(pack80(s, &fmt32, sa, e, m, 0), 0);
+    }
+    return carrier_to_bin(x, 1);
+}
+
+/* Float -> int32/int64 (CVT(T)SS2SI...): out of range or NaN: IE and the
+ * integer indefinite. */
+int64_t sse_to_int(SFCtx *s, uint64_t a, int dbl, int bits, int truncate,
+                   int daz)
+{
+    int sa, ca = bin_class(a, dbl, &sa);
+    SFCtx t = *s;
+    int64_t r;
+    if (daz && ca == FXC_DENORMAL)
+        return 0;
+    t.flags = 0;
+    r = fx_to_int(&t, bin_to_fx(&t, a, dbl), bits, truncate);
+    s->flags |= t.flags & (uint8_t)~SF_DE;
+    return r;
+}
+
+/* Integer -> float (CVTSI2SS...), rounded per s->rc. */
+uint64_t sse_from_int(SFCtx *s, int64_t v, int dbl)
+{
+    floatx80 x = fx_from_i64(v);
+    int32_t e;
+    uint64_t m;
+    if (v == 0)
+        return 0;
+    unpack(x, &e, &m);
+    return carrier_to_bin(pack80(s, dbl ? &fmt64 : &fmt32, fx_sign(x), e, m, 0),
+                          dbl);
 }

@@ -43,6 +43,10 @@ typedef struct SFCtx {
     uint8_t masks; /* exception masks (CW bits 0..5) */
     uint8_t flags; /* raised exceptions, accumulated */
     uint8_t c1;    /* set to 1 when a result was rounded up in magnitude */
+    uint8_t fmt;   /* result format of add/sub/mul/div/sqrt: 0 = x87
+                      (extended, precision control), 1 = binary32,
+                      2 = binary64 (SSE, see sse_*) */
+    uint8_t ftz;   /* SSE MXCSR.FTZ: tiny results flushed to zero */
 } SFCtx;
 
 /* Constants. */
@@ -125,5 +129,16 @@ int fx_tan(SFCtx *s, floatx80 a, floatx80 *tan_out);
 /* Constants for FLDPI & co. (rounded per s->rc).  which: 0 = 1, 1 = L2T,
  * 2 = L2E, 3 = PI, 4 = LG2, 5 = LN2, 6 = +0. */
 floatx80 fx_const(const SFCtx *s, int which);
+
+/* SSE scalar operations on binary32 (dbl = 0) / binary64 bits with the SSE
+ * NaN rules, DAZ (daz) and FTZ (s->ftz); see softfloat.c. */
+enum { SSE_ADD, SSE_SUB, SSE_MUL, SSE_DIV, SSE_SQRT, SSE_MIN, SSE_MAX };
+uint64_t sse_arith(SFCtx *s, int op, uint64_t a, uint64_t b, int dbl, int daz);
+int sse_compare(SFCtx *s, uint64_t a, uint64_t b, int dbl, int daz,
+                int signal_qnan);
+uint64_t sse_convert(SFCtx *s, uint64_t a, int from_dbl, int daz);
+int64_t sse_to_int(SFCtx *s, uint64_t a, int dbl, int bits, int truncate,
+                   int daz);
+uint64_t sse_from_int(SFCtx *s, int64_t v, int dbl);
 
 #endif

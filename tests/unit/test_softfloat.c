@@ -18,6 +18,8 @@ static SFCtx ctx(int rc, int pc)
     s.masks = 0x3F;
     s.flags = 0;
     s.c1 = 0;
+    s.fmt = 0;
+    s.ftz = 0;
     return s;
 }
 static void check80(const char *what, floatx80 got, uint16_t se, uint64_t m,
