@@ -60,36 +60,36 @@ static const uint16_t opinfo[512] = {
     /* ---- 0F xx ---- */
     /* 0F00 */ M, M, M, M, UD, UD, 0, UD,
     /* 0F08 */ 0, 0, UD, 0 /* UD2 */, UD, UD, UD, UD,
-    /* 0F10 */ UD, UD, UD, UD, UD, UD, UD, UD,
+    /* 0F10 */ M, M, M, M, M, M, M, M, /* SSE (cpu/sse.c) */
     /* 0F18 */ M, M, M, M, M, M, M, M, /* hint NOPs */
     /* 0F20 */ M, M, M, M, UD, UD, UD, UD,
-    /* 0F28 */ UD, UD, UD, UD, UD, UD, UD, UD,
+    /* 0F28 */ M, M, M, M, M, M, M, M,
     /* 0F30 */ 0, 0, 0, 0, 0, 0, UD, UD,
     /* 0F38 */ UD, UD, UD, UD, UD, UD, UD, UD,
     /* 0F40 */ M, M, M, M, M, M, M, M,
     /* 0F48 */ M, M, M, M, M, M, M, M,
-    /* 0F50 */ UD, UD, UD, UD, UD, UD, UD, UD,
-    /* 0F58 */ UD, UD, UD, UD, UD, UD, UD, UD,
+    /* 0F50 */ M, M, M, M, M, M, M, M,
+    /* 0F58 */ M, M, M, M, M, M, M, M,
     /* 0F60 */ M, M, M, M, M, M, M, M, /* MMX (cpu/mmx.c) */
-    /* 0F68 */ M, M, M, M, UD, UD, M, M,
-    /* 0F70 */ UD, M | IB, M | IB, M | IB, M, M, M, 0 /* EMMS */,
+    /* 0F68 */ M, M, M, M, M, M, M, M,
+    /* 0F70 */ M | IB, M | IB, M | IB, M | IB, M, M, M, 0 /* EMMS */,
     /* 0F78 */ UD, UD, UD, UD, UD, UD, M, M,
     /* 0F80 */ IZ, IZ, IZ, IZ, IZ, IZ, IZ, IZ,
     /* 0F88 */ IZ, IZ, IZ, IZ, IZ, IZ, IZ, IZ,
     /* 0F90 */ M, M, M, M, M, M, M, M,
     /* 0F98 */ M, M, M, M, M, M, M, M,
     /* 0FA0 */ 0, 0, 0, M, M | IB, M, UD, UD,
-    /* 0FA8 */ 0, 0, UD /* RSM: no SMM */, M | LK, M | IB, M, UD, M,
+    /* 0FA8 */ 0, 0, UD /* RSM: no SMM */, M | LK, M | IB, M, M /* grp15 */, M,
     /* 0FB0 */ M | LK, M | LK, M, M | LK, M, M, M, M,
     /* 0FB8 */ UD, UD /* UD1 */, M | IB | LK, M | LK, M, M, M, M,
-    /* 0FC0 */ M | LK, M | LK, UD, UD, UD, UD, UD, M | LK,
+    /* 0FC0 */ M | LK, M | LK, M | IB, M, M | IB, M | IB, M | IB, M | LK,
     /* 0FC8 */ 0, 0, 0, 0, 0, 0, 0, 0,
-    /* 0FD0 */ UD, M, M, M, UD, M, UD, UD, /* MMX (cpu/mmx.c) */
-    /* 0FD8 */ M, M, UD, M, M, M, UD, M,
-    /* 0FE0 */ UD, M, M, UD, UD, M, UD, UD,
-    /* 0FE8 */ M, M, UD, M, M, M, UD, M,
-    /* 0FF0 */ UD, M, M, M, UD, M, UD, UD,
-    /* 0FF8 */ M, M, M, UD, M, M, M, UD,
+    /* 0FD0 */ UD, M, M, M, M, M, M, M, /* MMX/SSE2 (cpu/mmx.c, sse.c) */
+    /* 0FD8 */ M, M, M, M, M, M, M, M,
+    /* 0FE0 */ M, M, M, M, M, M, M, M,
+    /* 0FE8 */ M, M, M, M, M, M, M, M,
+    /* 0FF0 */ UD, M, M, M, M, M, M, M,
+    /* 0FF8 */ M, M, M, M, M, M, M, UD,
 };
 
 /* 16-bit ModRM memory forms (SDM Vol. 2 table 2-1):

@@ -128,6 +128,12 @@ static int stack_fault(FPUState *f, int overflow)
     return post(f, &s) != 0;
 }
 
+void fpu_update_es(CPUState *c)
+{
+    c->fpu.ne = (c->cr0 & CR0_NE) != 0;
+    update_es(&c->fpu);
+}
+
 void fpu_reset(CPUState *c)
 {
     FPUState *f = &c->fpu;
@@ -141,6 +147,7 @@ void fpu_reset(CPUState *c)
         h(o, 0);
     f->cw = 0x0040;
     f->tw = 0x5555; /* power-up: all registers +0, tagged zero */
+    f->mxcsr = 0x1F80;
 }
 
 void cpu_set_ferr_hook(CPUState *c, void (*fn)(void *opaque, int level),

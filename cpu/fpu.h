@@ -11,8 +11,9 @@
  * were asserted (the usual PC wiring asserts IGNNE# when software writes
  * port F0h, which the handler does before clearing the exception).
  *
- * MMX (cpu/mmx.c) uses the same register file.  Not modelled: SSE (no
- * FXSAVE); the FPU data pointer of register forms is left unchanged.
+ * MMX (cpu/mmx.c) uses the same register file; SSE/SSE2 (cpu/sse.c) adds
+ * the XMM registers and MXCSR here.  Not modelled: the FPU data pointer of
+ * register forms is left unchanged.
  */
 #ifndef X86PC_FPU_H
 #define X86PC_FPU_H
@@ -30,15 +31,22 @@ typedef struct FPUState {
     uint16_t fcs, fds;
     void (*ferr)(void *opaque, int level);
     void *ferr_opaque;
+    uint64_t xmm[8][2]; /* SSE registers, [0] = low quadword */
+    uint32_t mxcsr;
     uint8_t ne;      /* CR0.NE when the current instruction started */
     uint8_t ferr_on; /* FERR# currently asserted through the hook */
 } FPUState;
 
+#define CR4_OSFXSR 0x200u
+#define CR4_OSXMMEXCPT 0x400u
+
 struct CPUState;
 struct Insn;
+void fpu_update_es(struct CPUState *c); /* after FXRSTOR */
 void fpu_reset(struct CPUState *c);  /* power-up state (FNINIT + TW) */
 void op_fpu(struct CPUState *c, struct Insn *i);   /* D8-DF */
 void op_fwait(struct CPUState *c, struct Insn *i); /* 9B */
-void op_mmx(struct CPUState *c, struct Insn *i);   /* 0F 60-7F, D0-FF */
+void op_mmx(struct CPUState *c, struct Insn *i);   /* 0F 60-7F, C4-C5, D0-FF */
+void op_sse(struct CPUState *c, struct Insn *i);   /* other SSE opcodes */
 
 #endif

@@ -78,4 +78,8 @@ const InsnFn handler_table[512] = {
     /* ---- MMX (cpu/mmx.c; undefined ones are UD in decode.c opinfo) ---- */
     R16(0x160, op_mmx), R16(0x170, op_mmx),
     R16(0x1D0, op_mmx), R16(0x1E0, op_mmx), R16(0x1F0, op_mmx),
+    [0x1C4] = op_mmx, [0x1C5] = op_mmx,
+    /* ---- SSE/SSE2 (cpu/sse.c) ---- */
+    R8(0x110, op_sse), R8(0x128, op_sse), R16(0x150, op_sse),
+    [0x1AE] = op_sse, [0x1C2] = op_sse, [0x1C3] = op_sse, [0x1C6] = op_sse,
 };

@@ -13,7 +13,8 @@
 #define CPUID_EDX ((1u << 0) | (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | \
                    (1u << 6) | (1u << 8) | (1u << 11) | (1u << 13) | (1u << 15) | \
                    (1u << 23))
-#define CR4_VALID (CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_PGE | CR4_PCE)
+#define CR4_VALID (CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_PGE | CR4_PCE | \
+                   CR4_OSFXSR | CR4_OSXMMEXCPT)
 
 static void need_pm(CPUState *c)
 {
