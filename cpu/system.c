@@ -6,13 +6,15 @@
 
 /* ---- CPU model ------------------------------------------------------------
  * A Pentium II-class ("Klamath", family 6 model 3 stepping 3) core with an
- * x87 FPU (cpu/fpu.c).  CPUID claims only what is implemented:
+ * x87 FPU (cpu/fpu.c), MMX (cpu/mmx.c) and SSE/SSE2 (cpu/sse.c).  CPUID
+ * claims only what is implemented:
  *   EDX bit 0 FPU, 2 DE, 3 PSE, 4 TSC, 5 MSR, 6 PAE, 8 CX8, 11 SEP, 13 PGE,
- *   15 CMOV (FCMOVcc/FCOMI included: CMOV+FPU), 23 MMX
- * (no VME, MCE, APIC, MTRR, MCA, PAT, FXSR, SSE until they exist). */
+ *   15 CMOV (FCMOVcc/FCOMI included: CMOV+FPU), 19 CLFSH, 23 MMX, 24 FXSR,
+ *   25 SSE, 26 SSE2; EBX[15:8] = 8: CLFLUSH line size 64 bytes
+ * (no VME, MCE, APIC, MTRR, MCA, PAT, SSE3 until they exist). */
 #define CPUID_EDX ((1u << 0) | (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | \
                    (1u << 6) | (1u << 8) | (1u << 11) | (1u << 13) | (1u << 15) | \
-                   (1u << 23))
+                   (1u << 19) | (1u << 23) | (1u << 24) | (1u << 25) | (1u << 26))
 #define CR4_VALID (CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_PGE | CR4_PCE | \
                    CR4_OSFXSR | CR4_OSXMMEXCPT)
 
@@ -537,7 +539,7 @@ HANDLER(op_cpuid)
         break;
     case 1:
         c->regs[R_EAX] = 0x0633;
-        c->regs[R_EBX] = 0;
+        c->regs[R_EBX] = 0x0800; /* CLFLUSH line size: 8 * 8 bytes */
         c->regs[R_ECX] = 0;
         c->regs[R_EDX] = CPUID_EDX;
         break;

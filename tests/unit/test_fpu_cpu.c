@@ -1,7 +1,10 @@
 /* x87 behaviour through the public CPU API: #NM from CR0.EM/CR0.TS (and
  * WAIT only with MP+TS), unmasked exceptions raising #MF at the next
  * waiting instruction with CR0.NE=1 or driving the FERR# hook with
- * CR0.NE=0, and FNSAVE/FRSTOR round trips in the 32- and 16-bit formats.
+ * CR0.NE=0, and FNSAVE/FRSTOR round trips in the 32- and 16-bit formats;
+ * SSE: #UD without CR4.OSFXSR, #NM with CR0.TS, an unmasked SIMD exception
+ * as #XM (CR4.OSXMMEXCPT) or #UD, #GP for a misaligned MOVAPS, FXSAVE or
+ * reserved MXCSR bits, and an FXSAVE/FXRSTOR round trip.
  * No IDT is set up: a fault escalates to a triple fault whose report names
  * the first exception (as in test_cpu_ac). */
 #include <stdio.h>
@@ -16,6 +19,7 @@ typedef struct Run {
     int stop;
     int ferr_calls, ferr_level;
     uint8_t mem[0x400]; /* 0x3000.. after the run */
+    uint8_t mem2[0x200]; /* 0x3400.. */
     uint32_t eax;
 } Run;
 
@@ -38,13 +42,16 @@ static void run(const uint8_t *code, size_t n, uint32_t cr0, Run *r)
     CPUState *c = cpu_new(pm, NULL);
     CPUSeg cs = {0x08, 0, 0xFFFFFFFFu, 0xC09B};
     CPUSeg ds = {0x10, 0, 0xFFFFFFFFu, 0xC093};
-    static const uint8_t cw[2] = {0x7B, 0x03}; /* 037B: ZE unmasked */
+    static const uint8_t cw[8] = {0x7B, 0x03, 0, 0,  /* 037B: ZE unmasked */
+                                  0x80, 0x1D, 0, 0}; /* MXCSR: ZE unmasked */
+    static const uint8_t badmx[4] = {0x80, 0x1F, 0x01, 0}; /* bit 16 set */
     int s;
     memset(r, 0, sizeof *r);
     cpu_set_no_reboot(c, 1);
     cpu_set_ferr_hook(c, ferr_hook, r);
     cpu_write_linear(c, 0x1000, code, (uint32_t)n);
-    cpu_write_linear(c, 0x2000, cw, 2);
+    cpu_write_linear(c, 0x2000, cw, sizeof cw);
+    cpu_write_linear(c, 0x2010, badmx, sizeof badmx);
     cpu_set_cr0_raw(c, 0x10 | CR0_PE | cr0);
     cpu_set_seg_raw(c, S_CS, &cs);
     for (s = 0; s < 6; s++)
@@ -55,6 +62,7 @@ static void run(const uint8_t *code, size_t n, uint32_t cr0, Run *r)
     r->stop = cpu_run(c, 1000);
     snprintf(r->report, sizeof r->report, "%s", cpu_fault_report(c));
     cpu_read_linear(c, 0x3000, r->mem, sizeof r->mem);
+    cpu_read_linear(c, 0x3400, r->mem2, sizeof r->mem2);
     r->eax = cpu_get_reg(c, R_EAX);
     cpu_free(c);
     phys_free(pm);
@@ -143,6 +151,62 @@ int main(void)
     ok(memcmp(r.mem, r.mem + 0x100, 94) == 0, "16-bit image round trip", &r);
     ok(memcmp(r.mem + 14, pi80, 10) == 0, "16-bit image: ST0 = pi at +14", &r);
     ok((r.mem[4] | r.mem[5] << 8) == 0x0FFF, "16-bit image: tag word 0FFF", &r);
+
+    {
+        /* mov eax,CR4VAL; mov cr4,eax; <body>; hlt */
+#define CR4PRE(v) 0xB8, (v) & 0xFF, ((v) >> 8) & 0xFF, 0, 0, 0x0F, 0x22, 0xE0
+        static const uint8_t addps_nofxsr[] = {CR4PRE(0), 0x0F, 0x58, 0xC1, 0xF4};
+        static const uint8_t addps_fxsr[] = {CR4PRE(0x200), 0x0F, 0x58, 0xC1, 0xF4};
+        /* ldmxcsr [0x2004]; xorps xmm1,xmm1; mov eax,1.0; movd xmm0,eax;
+         * divss xmm0,xmm1; hlt */
+#define ZDIV_BODY 0x0F, 0xAE, 0x15, 0x04, 0x20, 0, 0, 0x0F, 0x57, 0xC9, \
+                  0xB8, 0, 0, 0x80, 0x3F, 0x66, 0x0F, 0x6E, 0xC0, \
+                  0xF3, 0x0F, 0x5E, 0xC1, 0xF4
+        static const uint8_t zdiv_xm[] = {CR4PRE(0x600), ZDIV_BODY};
+        static const uint8_t zdiv_ud[] = {CR4PRE(0x200), ZDIV_BODY};
+        static const uint8_t movaps_mis[] = {CR4PRE(0x200), 0x0F, 0x28, 0x05, 0x01,
+                                             0x30, 0, 0, 0xF4};
+        static const uint8_t fxsave_mis[] = {CR4PRE(0x200), 0x0F, 0xAE, 0x05, 0x08,
+                                             0x30, 0, 0, 0xF4};
+        static const uint8_t ldmx_bad[] = {CR4PRE(0x200), 0x0F, 0xAE, 0x15, 0x10,
+                                           0x20, 0, 0, 0xF4};
+        /* fninit; fldpi; mov eax,12345678h; movd xmm3,eax; fxsave [3000h];
+         * fninit; pxor xmm3,xmm3; fxrstor [3000h]; fxsave [3400h]; hlt */
+        static const uint8_t fxsr_rt[] = {CR4PRE(0x200), 0xDB, 0xE3, 0xD9, 0xEB,
+            0xB8, 0x78, 0x56, 0x34, 0x12, 0x66, 0x0F, 0x6E, 0xD8,
+            0x0F, 0xAE, 0x05, 0x00, 0x30, 0, 0, 0xDB, 0xE3,
+            0x66, 0x0F, 0xEF, 0xDB, 0x0F, 0xAE, 0x0D, 0x00, 0x30, 0, 0,
+            0x0F, 0xAE, 0x05, 0x00, 0x34, 0, 0, 0xF4};
+
+        run(addps_nofxsr, sizeof addps_nofxsr, 0, &r);
+        ok(first_fault(&r, "#UD"), "SSE without CR4.OSFXSR: #UD", &r);
+        run(addps_fxsr, sizeof addps_fxsr, CR0_TS, &r);
+        ok(first_fault(&r, "#NM"), "SSE with CR0.TS: #NM", &r);
+        run(addps_fxsr, sizeof addps_fxsr, CR0_EM, &r);
+        ok(first_fault(&r, "#UD"), "SSE with CR0.EM: #UD", &r);
+        run(addps_fxsr, sizeof addps_fxsr, 0, &r);
+        ok(halted_clean(&r), "SSE with CR4.OSFXSR runs", &r);
+        run(zdiv_xm, sizeof zdiv_xm, 0, &r);
+        ok(first_fault(&r, "#XM"), "unmasked ZE, CR4.OSXMMEXCPT: #XM", &r);
+        run(zdiv_ud, sizeof zdiv_ud, 0, &r);
+        ok(first_fault(&r, "#UD"), "unmasked ZE without OSXMMEXCPT: #UD", &r);
+        run(movaps_mis, sizeof movaps_mis, 0, &r);
+        ok(first_fault(&r, "#GP(0x0000)"), "misaligned MOVAPS: #GP(0)", &r);
+        run(fxsave_mis, sizeof fxsave_mis, 0, &r);
+        ok(first_fault(&r, "#GP(0x0000)"), "misaligned FXSAVE: #GP(0)", &r);
+        run(ldmx_bad, sizeof ldmx_bad, 0, &r);
+        ok(first_fault(&r, "#GP(0x0000)"), "LDMXCSR reserved bit: #GP(0)", &r);
+        run(fxsr_rt, sizeof fxsr_rt, 0, &r);
+        ok(halted_clean(&r), "FXSAVE/FXRSTOR runs", &r);
+        ok(memcmp(r.mem, r.mem2, 512) == 0, "FXSAVE image round trip", &r);
+        ok(r.mem[0] == 0x7F && r.mem[1] == 0x03 && r.mem[4] == 0x80,
+           "FXSAVE: FCW 037F, abridged tag 80h (R7 valid)", &r);
+        ok(r.mem[24] == 0x80 && r.mem[25] == 0x1F && r.mem[28] == 0xFF &&
+           r.mem[29] == 0xFF, "FXSAVE: MXCSR 1F80, MXCSR_MASK FFFF", &r);
+        ok(memcmp(r.mem + 32, pi80, 10) == 0, "FXSAVE: ST0 = pi at +32", &r);
+        ok(r.mem[160 + 48] == 0x78 && r.mem[160 + 51] == 0x12,
+           "FXSAVE: XMM3 restored and saved at +208", &r);
+    }
     printf("%d passed, %d failed\n", tests - failures, failures);
     return failures ? 1 : 0;
 }
