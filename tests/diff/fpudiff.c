@@ -1242,6 +1242,8 @@ int main(int argc, char **argv)
         fail += ffail;
     }
     oracle_stop(&orc);
+    cpu_free(emu.cpu);
+    phys_free(emu.pm);
     printf("TOTAL: %u passed, %u failed\n", pass, fail);
     return fail ? 1 : 0;
 }
