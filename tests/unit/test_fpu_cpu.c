@@ -68,6 +68,27 @@ static void run(const uint8_t *code, size_t n, uint32_t cr0, Run *r)
     phys_free(pm);
 }
 
+/* Real mode, CS=DS=0x0100 (code at linear 0x1000), data at DS:0x1000
+ * (linear 0x2000). */
+static void run_rm(const uint8_t *code, size_t n, Run *r)
+{
+    PhysMem *pm = phys_new(1 << 20, PHYS_LAYOUT_FLAT);
+    CPUState *c = cpu_new(pm, NULL);
+    int s;
+    memset(r, 0, sizeof *r);
+    cpu_set_no_reboot(c, 1);
+    cpu_write_linear(c, 0x1000, code, (uint32_t)n);
+    for (s = 0; s < 6; s++)
+        cpu_set_seg_real(c, s, 0x0100);
+    cpu_set_eip(c, 0);
+    cpu_set_reg(c, R_ESP, 0x7000);
+    r->stop = cpu_run(c, 1000);
+    snprintf(r->report, sizeof r->report, "%s", cpu_fault_report(c));
+    cpu_read_linear(c, 0x2000, r->mem, sizeof r->mem);
+    cpu_free(c);
+    phys_free(pm);
+}
+
 static void ok(int cond, const char *what, const Run *r)
 {
     tests++;
@@ -206,6 +227,30 @@ int main(void)
         ok(memcmp(r.mem + 32, pi80, 10) == 0, "FXSAVE: ST0 = pi at +32", &r);
         ok(r.mem[160 + 48] == 0x78 && r.mem[160 + 51] == 0x12,
            "FXSAVE: XMM3 restored and saved at +208", &r);
+    }
+    {
+        /* fninit; fld1; fld dword [0x0040]; fnstenv [0x1000];
+         * o32 fnstenv [0x1020]; hlt   (real mode, CS=DS=0100h) */
+        static const uint8_t env_rm[] = {0xDB, 0xE3, 0xD9, 0xE8,
+                                         0xD9, 0x06, 0x40, 0x00,
+                                         0xD9, 0x36, 0x00, 0x10,
+                                         0x66, 0xD9, 0x36, 0x20, 0x10, 0xF4};
+        run_rm(env_rm, sizeof env_rm, &r);
+        ok(r.stop == CPU_STOP_HLT, "real mode FNSTENV runs", &r);
+        /* 16-bit real format: IP linear 0x1004 (fld dword at 0100:0004),
+         * opcode D9 /0 modrm 06 -> 0x106, DP linear 0x1040 */
+        ok((r.mem[6] | r.mem[7] << 8) == 0x1004, "16-bit real env: FIP[15:0]", &r);
+        ok((r.mem[8] | r.mem[9] << 8) == 0x0106, "16-bit real env: FIP[19:16] and FOP", &r);
+        ok((r.mem[10] | r.mem[11] << 8) == 0x1040, "16-bit real env: FDP[15:0]", &r);
+        ok((r.mem[12] | r.mem[13] << 8) == 0x0000, "16-bit real env: FDP[19:16]", &r);
+        ok((r.mem[0x20 + 12] | r.mem[0x20 + 13] << 8) == 0x1004 &&
+           (r.mem[0x20 + 16] | r.mem[0x20 + 17] << 8) == 0x0106 &&
+           (r.mem[0x20 + 20] | r.mem[0x20 + 21] << 8) == 0x1040,
+           "32-bit real env: FIP, FOP, FDP", &r);
+        /* TOP = 6; R7 = 1.0 (valid 00), R6 = +0 (zero 01), rest empty */
+        ok((r.mem[4] | r.mem[5] << 8) == 0x1FFF &&
+           ((r.mem[2] | r.mem[3] << 8) & 0x3800) == 0x3000,
+           "env: tag word 1FFF and TOP 6 after two loads", &r);
     }
     printf("%d passed, %d failed\n", tests - failures, failures);
     return failures ? 1 : 0;
