@@ -186,7 +186,7 @@ struct CPUState {
     uint64_t apic_base;
     uint64_t mtrr[32]; /* stored, no effect */
 
-    /* x87 FPU (cpu/fpu.c) */
+    /* x87 FPU, MMX and SSE state (cpu/fpu.c, mmx.c, sse.c) */
     FPUState fpu;
 
     /* instruction bookkeeping */
