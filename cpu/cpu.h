@@ -167,4 +167,11 @@ void cpu_get_dtr(const CPUState *c, int idt, uint32_t *base, uint16_t *limit);
 
 /* Option: when nonzero a triple fault stops the machine (no reboot). */
 void cpu_set_no_reboot(CPUState *c, int on);
+
+/* x87 FERR# output (cpu/fpu.h): called with level 1 when an unmasked x87
+ * exception becomes pending while CR0.NE = 0 (MS-DOS compatible error
+ * reporting), with 0 when FNCLEX/FNINIT/FLDENV/FRSTOR/FXRSTOR or RESET
+ * clear it.  The PC board routes it to IRQ13 (slave PIC input 5). */
+void cpu_set_ferr_hook(CPUState *c, void (*fn)(void *opaque, int level),
+                       void *opaque);
 #endif

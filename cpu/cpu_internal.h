@@ -20,6 +20,7 @@
 #include "cpu/cpu.h"
 #include "memory/endian.h"
 #include "memory/mem.h"
+#include "cpu/fpu.h" /* x87 state (cpu/fpu.c) */
 
 #if defined(__GNUC__)
 #define likely(x) __builtin_expect(!!(x), 1)
@@ -223,6 +224,9 @@ struct CPUState {
     uint64_t apic_base;
     uint64_t efer;     /* IA32_EFER: NXE only */
     uint64_t mtrr[32]; /* stored, no effect */
+
+    /* x87 FPU, MMX and SSE state (cpu/fpu.c, mmx.c, sse.c) */
+    FPUState fpu;
 
     /* instruction bookkeeping */
     uint32_t prev_eip, prev_esp;

@@ -124,7 +124,7 @@ void cpu_reset(CPUState *c)
 {
     int s;
     memset(c->regs, 0, sizeof c->regs);
-    c->regs[R_EDX] = 0x0633; /* family 6, model 3, stepping 3 (CPUID 1 EAX) */
+    c->regs[R_EDX] = 0x06D8; /* family 6 model 13 stepping 8 (CPUID 1 EAX) */
     c->eflags = 2;
     c->cc_op = CC_EFLAGS;
     c->cr0 = CR0_ET | CR0_CD | CR0_NW;
@@ -153,6 +153,7 @@ void cpu_reset(CPUState *c)
     c->tf_trap = 0;
     c->dr6_pending = 0;
     c->dbg_stop = 0;
+    fpu_reset(c);
     cpu_update_mode(c);
 }
 

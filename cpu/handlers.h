@@ -46,5 +46,6 @@ HANDLER(op_mov_to_cr); HANDLER(op_mov_from_dr); HANDLER(op_mov_to_dr);
 HANDLER(op_wrmsr); HANDLER(op_rdtsc); HANDLER(op_rdmsr); HANDLER(op_rdpmc);
 HANDLER(op_sysenter); HANDLER(op_sysexit); HANDLER(op_cpuid); HANDLER(op_hlt);
 HANDLER(op_cli); HANDLER(op_sti); HANDLER(op_flagop); HANDLER(op_in);
-HANDLER(op_out); HANDLER(op_arpl); HANDLER(op_wait); HANDLER(op_fpu_esc);
+HANDLER(op_out); HANDLER(op_arpl);
+/* fpu.c: op_fpu (D8-DF), op_fwait (9B) are declared in cpu/fpu.h */
 #endif

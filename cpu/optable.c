@@ -2,6 +2,7 @@
  * 0F xx.  NULL entries are undefined (#UD); the operand layout of each
  * opcode is in decode.c opinfo[]. */
 #include "cpu/handlers.h"
+#include "cpu/fpu.h"
 
 #define ALU_ROW(x) [x + 0] = op_alu_EG, [x + 1] = op_alu_EG, [x + 2] = op_alu_GE, \
                    [x + 3] = op_alu_GE, [x + 4] = op_alu_AI, [x + 5] = op_alu_AI
@@ -29,7 +30,7 @@ const InsnFn handler_table[512] = {
     /*90*/ [0x90] = op_xchg_AR, [0x91] = op_xchg_AR, [0x92] = op_xchg_AR,
     [0x93] = op_xchg_AR, [0x94] = op_xchg_AR, [0x95] = op_xchg_AR,
     [0x96] = op_xchg_AR, [0x97] = op_xchg_AR,
-    /*98*/ [0x98] = op_cbw, [0x99] = op_cwd, [0x9A] = op_call_far, [0x9B] = op_wait,
+    /*98*/ [0x98] = op_cbw, [0x99] = op_cwd, [0x9A] = op_call_far, [0x9B] = op_fwait,
     [0x9C] = op_pushf, [0x9D] = op_popf, [0x9E] = op_sahf, [0x9F] = op_lahf,
     /*A0*/ [0xA0] = op_mov_AO, [0xA1] = op_mov_AO, [0xA2] = op_mov_OA, [0xA3] = op_mov_OA,
     [0xA4] = op_movs, [0xA5] = op_movs, [0xA6] = op_cmps, [0xA7] = op_cmps,
@@ -42,7 +43,7 @@ const InsnFn handler_table[512] = {
     [0xCC] = op_int3, [0xCD] = op_int, [0xCE] = op_into, [0xCF] = op_iret,
     /*D0*/ [0xD0] = op_grp2, [0xD1] = op_grp2, [0xD2] = op_grp2, [0xD3] = op_grp2,
     [0xD4] = op_aam, [0xD5] = op_aad, [0xD6] = op_salc, [0xD7] = op_xlat,
-    R8(0xD8, op_fpu_esc),
+    R8(0xD8, op_fpu),
     /*E0*/ [0xE0] = op_loop, [0xE1] = op_loop, [0xE2] = op_loop, [0xE3] = op_loop,
     [0xE4] = op_in, [0xE5] = op_in, [0xE6] = op_out, [0xE7] = op_out,
     /*E8*/ [0xE8] = op_call_rel, [0xE9] = op_jmp_rel, [0xEA] = op_jmp_far,
@@ -73,4 +74,12 @@ const InsnFn handler_table[512] = {
     [0x1BE] = op_movsx, [0x1BF] = op_movsx,
     [0x1C0] = op_xadd, [0x1C1] = op_xadd, [0x1C7] = op_cmpxchg8b,
     R8(0x1C8, op_bswap),
+
+    /* ---- MMX (cpu/mmx.c; undefined ones are UD in decode.c opinfo) ---- */
+    R16(0x160, op_mmx), R16(0x170, op_mmx),
+    R16(0x1D0, op_mmx), R16(0x1E0, op_mmx), R16(0x1F0, op_mmx),
+    [0x1C4] = op_mmx, [0x1C5] = op_mmx,
+    /* ---- SSE/SSE2 (cpu/sse.c) ---- */
+    R8(0x110, op_sse), R8(0x128, op_sse), R16(0x150, op_sse),
+    [0x1AE] = op_sse, [0x1C2] = op_sse, [0x1C3] = op_sse, [0x1C6] = op_sse,
 };

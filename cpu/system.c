@@ -5,13 +5,21 @@
 #include "cpu/handlers.h"
 
 /* ---- CPU model ------------------------------------------------------------
- * A Pentium II-class ("Klamath", family 6 model 3 stepping 3) integer core
- * without an FPU yet.  CPUID claims only what is implemented:
- *   EDX bit 2 DE, 3 PSE, 4 TSC, 5 MSR, 6 PAE, 8 CX8, 11 SEP, 13 PGE, 15 CMOV
- * (no FPU, VME, MCE, APIC, MTRR, MCA, PAT, MMX until they exist). */
-#define CPUID_EDX ((1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 6) | \
-                   (1u << 8) | (1u << 11) | (1u << 13) | (1u << 15))
-#define CR4_VALID (CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_PGE | CR4_PCE)
+ * A P6-family core with an x87 FPU (cpu/fpu.c), MMX (cpu/mmx.c) and
+ * SSE/SSE2 (cpu/sse.c), identified as family 6 model 13 stepping 8 (the
+ * Pentium M "Dothan", the P6 that brought SSE2, PAE and NX together), with
+ * the brand string "x86pc virtual CPU".  CPUID claims only what is
+ * implemented:
+ *   EDX bit 0 FPU, 2 DE, 3 PSE, 4 TSC, 5 MSR, 6 PAE, 8 CX8, 11 SEP, 13 PGE,
+ *   15 CMOV (FCMOVcc/FCOMI included: CMOV+FPU), 19 CLFSH, 23 MMX, 24 FXSR,
+ *   25 SSE, 26 SSE2; EBX[15:8] = 8: CLFLUSH line size 64 bytes
+ * (no VME, MCE, APIC, MTRR, MCA, PAT, SSE3 until they exist). */
+#define CPUID_EDX ((1u << 0) | (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | \
+                   (1u << 6) | (1u << 8) | (1u << 11) | (1u << 13) | (1u << 15) | \
+                   (1u << 19) | (1u << 23) | (1u << 24) | (1u << 25) | (1u << 26))
+#define CPUID_SIGNATURE 0x06D8u /* family 6, model 13, stepping 8 */
+#define CR4_VALID (CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_PGE | CR4_PCE | \
+                   CR4_OSFXSR | CR4_OSXMMEXCPT)
 
 static void need_pm(CPUState *c)
 {
@@ -129,25 +137,6 @@ HANDLER(op_flagop)
     default: f |= F_DF; break;
     }
     c->eflags = f;
-}
-
-HANDLER(op_wait)
-{
-    if ((c->cr0 & (CR0_MP | CR0_TS)) == (CR0_MP | CR0_TS))
-        cpu_raise_noerr(c, EX_NM);
-}
-
-/* D8-DF: x87 escape.  No FPU yet: #NM when CR0.EM or CR0.TS is set, else
- * the instruction is decoded (its memory operand computed) and ignored,
- * like a CPU with no coprocessor attached. */
-HANDLER(op_fpu_esc)
-{
-    /* memory operand sizes by opcode (D8..DF) for the common forms */
-    static const uint8_t msize[8] = {4, 4, 4, 4, 8, 8, 2, 2};
-    if (c->cr0 & (CR0_EM | CR0_TS))
-        cpu_raise_noerr(c, EX_NM);
-    if (i->mod != 3)
-        (void)seg_lin(c, i->seg, insn_ea(c, i), msize[i->op & 7], 0);
 }
 
 HANDLER(op_ud2) { EXC_UD(c); }
@@ -553,8 +542,20 @@ HANDLER(op_cpuid)
 {
     uint32_t leaf = c->regs[R_EAX];
     if (leaf == 0x80000000u) {
-        c->regs[R_EAX] = 0x80000001u; /* highest extended leaf */
+        c->regs[R_EAX] = 0x80000004u; /* highest extended leaf */
         c->regs[R_EBX] = c->regs[R_ECX] = c->regs[R_EDX] = 0;
+        return;
+    }
+    if (leaf >= 0x80000002u && leaf <= 0x80000004u) {
+        /* Brand string, 48 bytes, NUL padded. */
+        static const char brand[48] = "x86pc virtual CPU";
+        const char *p = brand + (leaf - 0x80000002u) * 16;
+        for (int r = 0; r < 4; r++) {
+            uint32_t v = 0;
+            for (int b = 0; b < 4; b++)
+                v |= (uint32_t)(uint8_t)p[r * 4 + b] << (8 * b);
+            c->regs[r == 0 ? R_EAX : r == 1 ? R_EBX : r == 2 ? R_ECX : R_EDX] = v;
+        }
         return;
     }
     if (leaf == 0x80000001u) {
@@ -572,8 +573,8 @@ HANDLER(op_cpuid)
         c->regs[R_ECX] = 0x6C65746E; /* "ntel" */
         break;
     case 1:
-        c->regs[R_EAX] = 0x0633;
-        c->regs[R_EBX] = 0;
+        c->regs[R_EAX] = CPUID_SIGNATURE;
+        c->regs[R_EBX] = 0x0800; /* CLFLUSH line size: 8 * 8 bytes */
         c->regs[R_ECX] = 0;
         c->regs[R_EDX] = CPUID_EDX;
         break;

@@ -184,6 +184,29 @@ static void pic_intr_cb(void *opaque, int n, int level)
     cpu_set_intr(pc->cpu, level);
 }
 
+/* FERR# from the FPU (CR0.NE=0 error reporting) drives IRQ13. */
+static void ferr_cb(void *opaque, int level)
+{
+    board_set_irq(opaque, 13, level);
+}
+
+/* Port F0h: any write clears the latched FPU error (lowers IRQ13). */
+static uint32_t fpu_port_read(void *opaque, uint16_t port, unsigned size)
+{
+    (void)opaque;
+    (void)port;
+    (void)size;
+    return 0xFF;
+}
+static void fpu_port_write(void *opaque, uint16_t port, uint32_t val,
+                           unsigned size)
+{
+    (void)port;
+    (void)val;
+    (void)size;
+    board_set_irq(opaque, 13, 0);
+}
+
 static void clock_kick(void *opaque)
 {
     PC *pc = opaque;
@@ -355,6 +378,7 @@ PC *pc_new(const PCConfig *cfg, char *err, size_t errlen, int *status)
     if (!pc->cpu)
         return fail(pc, status, 1, err, errlen, "out of memory", 0, 0);
     cpu_set_no_reboot(pc->cpu, cfg->no_reboot);
+    cpu_set_ferr_hook(pc->cpu, ferr_cb, pc);
     cpu_set_intr(pc->cpu, 0);
 
     int icount = cfg->clock == PC_CLOCK_ICOUNT;
@@ -374,7 +398,9 @@ PC *pc_new(const PCConfig *cfg, char *err, size_t errlen, int *status)
     pc->pit = pit_new(pc->clk, &pitops);
     if (!pc->pic || !pc->pit)
         return fail(pc, status, 1, err, errlen, "out of memory", 0, 0);
-    if (pic_register(pc->pic, pc->bus, 0x20, 0xA0, 0x4D0) < 0 ||
+    if (iobus_register(pc->bus, 0xF0, 1, IO_8, fpu_port_read,
+                       fpu_port_write, pc) < 0 ||
+        pic_register(pc->pic, pc->bus, 0x20, 0xA0, 0x4D0) < 0 ||
         pit_register(pc->pit, pc->bus, 0x40) < 0 ||
         pit_register_port61(pc->pit, pc->bus, 0x61) < 0)
         return fail(pc, status, 2, err, errlen, "port conflict", 0, 0);
@@ -488,7 +514,7 @@ PC *pc_new(const PCConfig *cfg, char *err, size_t errlen, int *status)
     /* The standard CMOS contents a BIOS reads (written once, at power-on). */
     cl.ram_below_4g = cfg->ram_size;
     cl.boot_order = cfg->boot_order;
-    cl.fpu = 0; /* no x87 yet */
+    cl.fpu = 1; /* x87 present (equipment byte bit 1) */
     cmos_layout_apply(pc->rtc, &cl);
     rtc_cmos_set(pc->rtc, 0x39, cmos_trans); /* outside the checksum */
 

@@ -57,7 +57,7 @@ c
 ok "$rc" "session ends with status 0 when the guest halts (rc $rc)"
 sed 's/^/#   /' "$T/out" | head -80
 has "stopped at the reset vector" '^\(0\) Stopped, next at f000:0000fff0 \(linear fffffff0\): ea'
-has "r shows registers" 'edx: 0x00000633'
+has "r shows registers" 'edx: 0x000006d8'
 has "linear breakpoint hit" 'Breakpoint 1, next at 0008:000f0090'
 has "memory before the store" '^<x86pc> 0x00000700: 0x00000000 0x00000000$'
 has "s steps one instruction" 'next at 0008:000f009a'
