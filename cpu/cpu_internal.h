@@ -26,10 +26,12 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define NORETURN __attribute__((noreturn))
+#define NOINLINE __attribute__((noinline))
 #else
 #define likely(x) (x)
 #define unlikely(x) (x)
 #define NORETURN _Noreturn
+#define NOINLINE
 #endif
 
 /* ---- EFLAGS bits ------------------------------------------------------ */
@@ -542,8 +544,38 @@ void dr_check_data(CPUState *c, uint32_t lin, unsigned size, int write);
 /* Decodes at CS:EIP into *i.  Raises #GP/#PF on fetch faults, #UD on
  * invalid opcodes. */
 void decode_insn(CPUState *c, Insn *i);
-/* The instruction at CS:EIP through the decoded-instruction cache. */
-Insn *fetch_insn(CPUState *c, Insn *scratch);
+/* The instruction at CS:EIP through the decoded-instruction cache:
+ * fetch_insn is the inline hit path, fetch_insn_slow everything else
+ * (TLB miss, cache miss, stale page, CS limit cases). */
+Insn *fetch_insn_slow(CPUState *c, Insn *scratch);
+/* Direct-mapped by the low address bits: consecutive instructions land in
+ * neighbouring entries, which keeps straight-line code cache friendly. */
+static inline unsigned ic_hash(uint32_t pa)
+{
+    return pa & (ICACHE_SIZE - 1);
+}
+static inline Insn *fetch_insn(CPUState *c, Insn *scratch)
+{
+    const SegCache *cs = &c->seg[S_CS];
+    uint32_t eip = c->eip;
+    uint32_t lin = cs->base + eip;
+    const TLBEntry *e = &c->tlb[c->cpl == 3][(lin >> 12) & TLB_MASK];
+    if (likely(e->tag_x == (lin & ~0xFFFu))) {
+        uint64_t pa = e->ppage | (lin & 0xFFFu);
+        ICEntry *ic = &c->icache[ic_hash((uint32_t)pa)];
+        if (likely(ic->pa == (uint32_t)pa && pa < c->fast->code_limit &&
+                   ic->mode == (uint8_t)(c->code32 | (c->model286 << 1)) &&
+                   ic->ver == c->fast->code_ver[pa >> 12])) {
+            uint32_t last = eip + ic->insn.len - 1;
+            if (likely(eip >= cs->lo && last <= cs->hi && last >= eip &&
+                       (c->code32 || last <= 0xFFFF))) {
+                c->stats.icache_hits++;
+                return &ic->insn;
+            }
+        }
+    }
+    return fetch_insn_slow(c, scratch);
+}
 void icache_flush(CPUState *c);
 /* Fills in the decoded fields from a byte buffer; returns the length, 0 for
  * #UD, -1 for >15 bytes, -2 for more bytes needed. */

@@ -377,15 +377,12 @@ void icache_flush(CPUState *c)
 
 /* Direct-mapped by the low address bits: consecutive instructions land in
  * neighbouring entries, which keeps straight-line code cache friendly. */
-static inline unsigned ic_hash(uint32_t pa)
-{
-    return pa & (ICACHE_SIZE - 1);
-}
+
 
 /* The instruction at CS:EIP, from the cache when its page is unchanged
  * since it was decoded, else decoded (and cached when it lies within one
  * trackable page).  *scratch holds instructions that are not cached. */
-Insn *fetch_insn(CPUState *c, Insn *scratch)
+Insn *fetch_insn_slow(CPUState *c, Insn *scratch)
 {
     const SegCache *cs = &c->seg[S_CS];
     uint32_t eip = c->eip;
