@@ -1,13 +1,18 @@
 /* The PC board: memory map, port map, IRQ wiring and the run loop.
  *
  * Port map (only this file knows it):
+ *   0x0000-0x000F 8237A DMA controller 1 (channels 0-3, 8-bit)
  *   0x0020-0x0021 master 8259 PIC (INT -> CPU INTR)
  *   0x0040-0x0043 8254 PIT (channel 0 OUT -> IRQ0)
  *   0x0061        system control port B (PIT channel 2 gate, speaker)
- *   0x0080        POST code (always present)
+ *   0x0080        POST code (always present; the spare DMA page byte)
+ *   0x0081-0x008F DMA page registers (0x81 is channel 2: the floppy)
  *   0x0092        system control port A: fast A20, fast reset
  *   0x00A0-0x00A1 slave 8259 PIC (INT -> master IR2)
+ *   0x00C0-0x00DF 8237A DMA controller 2 (channels 4-7, 16-bit; 4 =
+ *                 cascade)
  *   0x00E9        debug console (when configured)
+ *   0x03F0-0x03F5, 0x03F7  82077AA floppy controller, IRQ6, DMA channel 2
  *   0x03F8 IRQ4   COM1      0x02F8 IRQ3  COM2
  *   0x03E8 IRQ4   COM3      0x02E8 IRQ3  COM4
  *   0x04D0-0x04D1 ELCR (PIIX edge/level control of the PIC inputs)
@@ -42,6 +47,8 @@
 #include "devices/blockdev.h"
 #include "devices/bus.h"
 #include "devices/cmos_layout.h"
+#include "devices/dma.h"
+#include "devices/fdc.h"
 #include "devices/fw_cfg.h"
 #include "devices/i8042.h"
 #include "devices/rtc.h"
@@ -90,6 +97,8 @@ struct PC {
     VGAState *vga;
     ATAChannel *ide[2];
     FwCfg *fwcfg;
+    DMA *dma;
+    FDC *fdc;
     int a20_kbc, a20_p92; /* last value each source wrote */
     int in_slice; /* inside cpu_run(): a kick ends the slice */
     PCSerialPort serial[PC_MAX_SERIAL];
@@ -224,6 +233,32 @@ static int host_intr_ack(void *opaque)
     return pic_ack(pc->pic);
 }
 
+/* Floppy controller <-> DMA channel 2 (the board wires them; neither
+ * knows the other). */
+#define FDC_DMA_CHANNEL 2
+static void fdc_dreq_cb(void *opaque, int level)
+{
+    PC *pc = opaque;
+    dma_set_dreq(pc->dma, FDC_DMA_CHANNEL, level);
+}
+static size_t fdc_dma_wr_cb(void *opaque, const void *buf, size_t len,
+                            int *tc)
+{
+    PC *pc = opaque;
+    return dma_write_memory(pc->dma, FDC_DMA_CHANNEL, buf, len, tc);
+}
+static size_t fdc_dma_rd_cb(void *opaque, void *buf, size_t len, int *tc)
+{
+    PC *pc = opaque;
+    return dma_read_memory(pc->dma, FDC_DMA_CHANNEL, buf, len, tc);
+}
+static void fdc_dack_cb(void *opaque, unsigned ch)
+{
+    PC *pc = opaque;
+    (void)ch;
+    fdc_dma_service(pc->fdc);
+}
+
 /* ------------------------------------------------------------ build */
 
 /* Device reset shared by power-on and guest-requested resets (the CPU
@@ -246,6 +281,10 @@ static void pc_reset_devices(PC *pc)
             ata_reset(pc->ide[c]);
     if (pc->fwcfg)
         fw_cfg_reset(pc->fwcfg);
+    if (pc->dma)
+        dma_reset(pc->dma);
+    if (pc->fdc)
+        fdc_reset(pc->fdc);
     postcode_reset(pc->postcode);
     pic_reset(pc->pic);
     pit_reset(pc->pit);
@@ -417,6 +456,33 @@ PC *pc_new(const PCConfig *cfg, char *err, size_t errlen, int *status)
                         "IDE ports at 0x%X are already in use", ide_cmd[ch],
                         0);
     }
+    /* DMA controllers (0x00, 0xC0, pages 0x81-0x8F; 0x80 stays the POST
+     * port) and the floppy controller at 0x3F0 (IRQ6, DMA channel 2). */
+    pc->dma = dma_new(pc->mem);
+    FDCOps fops = {.irq = irq_line(board_irq_line, pc, 6), .opaque = pc,
+                   .dreq = fdc_dreq_cb, .dma_write_memory = fdc_dma_wr_cb,
+                   .dma_read_memory = fdc_dma_rd_cb};
+    pc->fdc = fdc_new(&fops);
+    if (!pc->dma || !pc->fdc)
+        return fail(pc, status, 1, err, errlen, "out of memory", 0, 0);
+    dma_set_service(pc->dma, FDC_DMA_CHANNEL, fdc_dack_cb, pc);
+    if (dma_register(pc->dma, pc->bus, 0x00, 0xC0, 0x80) < 0 ||
+        fdc_register(pc->fdc, pc->bus, 0x3F0) < 0)
+        return fail(pc, status, 2, err, errlen, "port conflict", 0, 0);
+    for (unsigned i = 0; i < 2; i++) {
+        FDCGeometry g;
+        if (!cfg->floppy[i])
+            continue;
+        if (fdc_geometry(blockdev_size(cfg->floppy[i]), &g) < 0 ||
+            fdc_add_drive(pc->fdc, i, g.type) < 0 ||
+            fdc_insert(pc->fdc, i, cfg->floppy[i]) < 0)
+            return fail(pc, status, 2, err, errlen,
+                        "floppy %c: the image size (%u bytes) is not a "
+                        "standard floppy format", 'A' + i,
+                        (unsigned)blockdev_size(cfg->floppy[i]));
+        cl.floppy[i] = (unsigned)g.type; /* FDC_TYPE_* = CMOS codes */
+    }
+
     /* The standard CMOS contents a BIOS reads (written once, at power-on). */
     cl.ram_below_4g = cfg->ram_size;
     cl.boot_order = cfg->boot_order;
@@ -466,6 +532,8 @@ void pc_free(PC *pc)
     postcode_free(pc->postcode);
     port92_free(pc->port92);
     fw_cfg_free(pc->fwcfg);
+    fdc_free(pc->fdc);
+    dma_free(pc->dma);
     for (int c = 0; c < 2; c++)
         ata_free(pc->ide[c]);
     vga_free(pc->vga); /* before phys_free: nothing is unmapped */

@@ -68,6 +68,10 @@ typedef struct PCConfig {
         int kind;              /* PC_DRIVE_* */
         struct BlockDev *bd;
     } drive[PC_MAX_IDE];
+    /* Floppy drives A: and B: (-fda, -fdb, -drive if=floppy): the image,
+     * or NULL for no drive.  Opened/closed by the front end; the drive and
+     * CMOS type follow the image size (fdc_geometry in devices/fdc.h). */
+    struct BlockDev *floppy[2];
     /* -boot order as drive letters ("c", "dc", ...); NULL = "c" (CMOS). */
     const char *boot_order;
 

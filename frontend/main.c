@@ -60,8 +60,14 @@ static const char usage_text[] =
     "                     raw hard-disk image as IDE primary master/slave,\n"
     "                     secondary master/slave\n"
     "  -cdrom FILE        ISO image in the CD-ROM drive (secondary master)\n"
-    "  -drive SPEC        file=PATH[,if=ide][,index=0..3][,media=disk|cdrom]\n"
+    "  -fda FILE, -fdb FILE\n"
+    "                     raw floppy image in drive A: / B: (160K, 180K,\n"
+    "                     320K, 360K, 720K, 1.2M, 1.44M, 1.68M or 2.88M; the\n"
+    "                     drive type follows the size; a read-only file is\n"
+    "                     write-protected)\n"
+    "  -drive SPEC        file=PATH[,if=ide|floppy][,index=N][,media=disk|cdrom]\n"
     "                     [,format=raw][,readonly=on][,snapshot=on]\n"
+    "                     (index 0..3 for IDE, 0..1 for floppy)\n"
     "  -snapshot          keep every disk write in memory; images are never\n"
     "                     modified\n"
     "  -boot ORDER        boot order: drive letters a (floppy), c (disk),\n"
@@ -240,6 +246,8 @@ typedef struct Options {
     uint64_t rtc_base;
     DriveSpec drive[PC_MAX_IDE];
     int have_drive[PC_MAX_IDE];
+    DriveSpec fd[2]; /* floppy A:, B: */
+    int have_fd[2];
     int snapshot;
     const char *boot_order;
 } Options;
@@ -251,6 +259,16 @@ static void add_drive(Options *o, const char *opt, const char *spec)
     char err[256];
     if (drivespec_parse(spec, &d, err, sizeof(err)) < 0)
         die_usage("%s '%s': %s", opt, spec, err);
+    if (d.floppy) { /* -fda/-fdb/-drive if=floppy */
+        if (d.index < 0)
+            d.index = o->have_fd[0] ? 1 : 0;
+        if (d.index > 1 || o->have_fd[d.index])
+            die_usage("%s: floppy drive %c: is already in use", opt,
+                      d.index > 1 ? 'B' : 'A' + d.index);
+        o->fd[d.index] = d;
+        o->have_fd[d.index] = 1;
+        return;
+    }
     if (d.index < 0) {
         for (int k = 0; k < PC_MAX_IDE && d.index < 0; k++)
             if (!o->have_drive[k])
@@ -549,7 +567,7 @@ static void parse_args(Options *o, int argc, char **argv)
         static const char *const with_arg[] = {
             "m", "bios", "debugcon", "postcode", "serial", "display",
             "device", "d", "icount", "rtc", "hda", "hdb", "hdc", "hdd",
-            "cdrom", "drive", "boot", NULL};
+            "cdrom", "drive", "boot", "fda", "fdb", NULL};
         int known = 0;
         for (int k = 0; with_arg[k]; k++)
             known |= !strcmp(name, with_arg[k]);
@@ -606,6 +624,17 @@ static void parse_args(Options *o, int argc, char **argv)
             if (!full)
                 die_usage("out of memory");
             snprintf(full, n, "file=%s,index=2,media=cdrom", v);
+            add_drive(o, a, full);
+            free(full);
+        } else if (!strcmp(name, "fda") || !strcmp(name, "fdb")) {
+            if (strchr(v, ',') || !*v)
+                die_usage("-%s '%s': give a plain file name (or use -drive)",
+                          name, v);
+            size_t n = strlen(v) + 40;
+            char *full = malloc(n);
+            if (!full)
+                die_usage("out of memory");
+            snprintf(full, n, "file=%s,if=floppy,index=%d", v, name[2] - 'a');
             add_drive(o, a, full);
             free(full);
         } else if (!strcmp(name, "drive")) {
@@ -778,6 +807,17 @@ int main(int argc, char **argv)
         cfg.drive[k].kind = d->cdrom ? PC_DRIVE_CDROM : PC_DRIVE_DISK;
         cfg.drive[k].bd = bds[k];
     }
+    BlockDev *fds[2] = {NULL, NULL};
+    for (int k = 0; k < 2; k++) {
+        if (!o.have_fd[k])
+            continue;
+        char berr[320];
+        unsigned fl = o.fd[k].flags | (o.snapshot ? BDEV_SNAPSHOT : 0);
+        fds[k] = blockdev_open(o.fd[k].path, fl, berr, sizeof(berr));
+        if (!fds[k])
+            die_usage("%s", berr);
+        cfg.floppy[k] = fds[k];
+    }
     cfg.boot_order = o.boot_order;
     if (o.have_debugcon) {
         chr_open(&o.debugcon, 0);
@@ -829,6 +869,11 @@ int main(int argc, char **argv)
         blockdev_close(bds[k]); /* flushes; NULL is fine */
         if (o.have_drive[k])
             drivespec_free(&o.drive[k]);
+    }
+    for (int k = 0; k < 2; k++) {
+        blockdev_close(fds[k]);
+        if (o.have_fd[k])
+            drivespec_free(&o.fd[k]);
     }
     if (host.postcode)
         fclose(host.postcode);
