@@ -346,8 +346,11 @@ static int sector_done(FDC *f, int tc)
         f->h ^= 1;
         f->r = 1;
     } else {
-        if (f->mt)
+        if (f->mt) { /* ST0 then reports the toggled head, as Bochs and
+                      * QEMU do */
             f->h ^= 1;
+            f->hd ^= 1;
+        }
         f->c++;
         f->r = 1;
         more = 0;

@@ -226,8 +226,8 @@ static void test_read_dma(void)
     ok(in(0x3F4) == 0xD0, "MSR in result phase: RQM|DIO|CB");
     ok(result(r, 10) == 7, "seven result bytes");
     ok(irq == 0, "reading the result lowers IRQ6");
-    ok(r[0] == 0x04 && r[1] == 0 && r[2] == 0,
-       "normal termination by TC (ST0 0x04: head 1)");
+    ok(r[0] == 0x00 && r[1] == 0 && r[2] == 0,
+       "normal termination by TC (ST0 head bit toggled with H)");
     ok(r[3] == 2 && r[4] == 0 && r[5] == 1 && r[6] == 2,
        "MT, last sector of head 1: C+1, H toggled, R=1");
     ok(check_sectors(0x20000, lba144(1, 1, 17), 2),
