@@ -12,6 +12,7 @@
  *   0x00C0-0x00DF 8237A DMA controller 2 (channels 4-7, 16-bit; 4 =
  *                 cascade)
  *   0x00E9        debug console (when configured)
+ *   0x0402        second debug console (when configured: -debugcon2)
  *   0x03F0-0x03F5, 0x03F7  82077AA floppy controller, IRQ6, DMA channel 2
  *   0x03F8 IRQ4   COM1      0x02F8 IRQ3  COM2
  *   0x03E8 IRQ4   COM3      0x02E8 IRQ3  COM4
@@ -86,6 +87,8 @@ struct PC {
     IOBus *bus;
     CPUState *cpu;
     DebugCon *debugcon;
+    DebugCon *debugcon2;
+    uint8_t unimp_seen[65536 / 8]; /* -d unimp: ports already reported */
     PostCode *postcode;
     DebugExit *debugexit;
     Port92 *port92;
@@ -259,6 +262,25 @@ static void fdc_dack_cb(void *opaque, unsigned ch)
     fdc_dma_service(pc->fdc);
 }
 
+/* -d unimp: the first access to each port that no device answers. */
+static void unassigned_cb(void *opaque, uint16_t port, int write,
+                          uint8_t val)
+{
+    PC *pc = opaque;
+    uint8_t bit = (uint8_t)(1u << (port & 7));
+    if (pc->unimp_seen[port >> 3] & bit)
+        return;
+    pc->unimp_seen[port >> 3] |= bit;
+    char line[96];
+    if (write)
+        snprintf(line, sizeof(line), "unassigned I/O port 0x%04X: write "
+                 "0x%02X (further accesses not reported)", port, val);
+    else
+        snprintf(line, sizeof(line), "unassigned I/O port 0x%04X: read "
+                 "(further accesses not reported)", port);
+    board_log(pc, line);
+}
+
 /* ------------------------------------------------------------ build */
 
 /* Device reset shared by power-on and guest-requested resets (the CPU
@@ -382,6 +404,16 @@ PC *pc_new(const PCConfig *cfg, char *err, size_t errlen, int *status)
             return fail(pc, status, 2, err, errlen,
                         "-debugcon: port 0x%X is already in use", 0xE9, 0);
     }
+    if (cfg->debugcon2) {
+        pc->debugcon2 = debugcon_new(chr_write, &pc->cfg.debugcon2_chr);
+        if (!pc->debugcon2)
+            return fail(pc, status, 1, err, errlen, "out of memory", 0, 0);
+        if (debugcon_register(pc->debugcon2, pc->bus, 0x402) < 0)
+            return fail(pc, status, 2, err, errlen,
+                        "-debugcon2: port 0x%X is already in use", 0x402, 0);
+    }
+    if (cfg->log_unimp)
+        iobus_set_unassigned(pc->bus, unassigned_cb, pc);
     for (int i = 0; i < PC_MAX_SERIAL; i++) {
         PCSerialPort *p = &pc->serial[i];
         if (!cfg->serial[i].present)
@@ -529,6 +561,7 @@ void pc_free(PC *pc)
         serial_free(pc->serial[i].uart);
     debugexit_free(pc->debugexit);
     debugcon_free(pc->debugcon);
+    debugcon_free(pc->debugcon2);
     postcode_free(pc->postcode);
     port92_free(pc->port92);
     fw_cfg_free(pc->fwcfg);
