@@ -182,6 +182,9 @@ static void chr_open(HostChar *c, int want_input)
             if (c->fd < 0)
                 die_usage("%s %s: accept: %s", c->option, c->path,
                           strerror(errno));
+        } else {
+            fprintf(stderr, "x86pc: %s %s: listening on port %d\n",
+                    c->option, c->path, hostchr_local_port(c->listen_fd));
         }
     } else if (c->kind == CHR_TCP) {
         c->fd = hostchr_tcp_connect(&c->tcp, err, sizeof(err));
