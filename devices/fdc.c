@@ -369,6 +369,13 @@ static int sector_done(FDC *f, int tc)
 static int write_sector(FDC *f)
 {
     FDDrive *d = &f->d[f->ds];
+    /* Checked again: the media may have gone (eject, snapshot load) since
+     * prepare_sector. */
+    if (!d->bd || !d->geo.tracks || d->track >= d->geo.tracks ||
+        f->hd >= d->geo.heads || f->r == 0 || f->r > d->geo.sectors) {
+        finish(f, ST0_ABN, ST1_ND, 0);
+        return 0;
+    }
     if (blockdev_write(d->bd, lba_of(d, f->hd, f->r), 1, f->buf) < 0) {
         finish(f, ST0_ABN, ST1_DE, 0);
         return 0;
@@ -389,6 +396,10 @@ static int format_one(FDC *f)
     if (f->c != d->track || f->h != f->hd || f->n != 2 || f->r == 0 ||
         f->r > d->geo.sectors) {
         finish(f, ST0_ABN, ST1_ND, 0);
+        return 0;
+    }
+    if (!d->bd || d->track >= d->geo.tracks || f->hd >= d->geo.heads) {
+        finish(f, ST0_ABN, ST1_MA, 0);
         return 0;
     }
     uint8_t fill[SECTOR];

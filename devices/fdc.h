@@ -107,6 +107,8 @@ int fdc_irq_level(const FDC *f);
 
 void fdc_save(const FDC *f, SnapWriter *w);
 /* The media (host attachments) stay as inserted; a loaded state whose
- * in-progress command addresses missing media just fails that command. */
+ * in-progress command addresses missing media just fails that command.
+ * The IRQ and DREQ outputs are re-signalled if they change, so load the
+ * DMA controller first. */
 int fdc_load(FDC *f, SnapReader *r);
 #endif

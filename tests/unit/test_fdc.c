@@ -446,6 +446,18 @@ static void test_pio_and_snapshot(void)
     for (int i = 0; i < 512; i++)
         good &= got[i] == (uint8_t)(i ^ 0x3C);
     ok(good, "non-DMA write reached the image");
+    /* media ejected in the middle of a non-DMA write */
+    CMD(0x45, 0x00, 3, 0, 2, 2, 2, 0x1B, 0xFF);
+    for (int i = 0; i < 100; i++)
+        out(0x3F5, 0xEE);
+    fdc_insert(fdc, 0, NULL);
+    for (int i = 100; i < 512; i++)
+        out(0x3F5, 0xEE);
+    ok(result(r, 10) == 7 && r[0] == 0x40 && r[1] == 0x04,
+       "eject during a write: the sector is not written (ND)");
+    fdc_insert(fdc, 0, bd_a);
+    blockdev_read(bd_a, lba144(3, 0, 2), 1, got);
+    ok(got[5] == (uint8_t)(5 ^ 0x3C), "image unchanged");
     CMD(0x03, 0xDF, 0x02);
 
     /* corrupt snapshots */
@@ -484,6 +496,8 @@ static void test_fuzz(void)
             (void)in(p);
         else
             out(p, val);
+        if ((v & 0xFFF) == 5) /* media come and go */
+            fdc_insert(fdc, 0, (v & 0x1000) ? NULL : bd_a);
         if ((v & 0x7FF) == 3) {
             SnapWriter w;
             snap_writer_init(&w);
