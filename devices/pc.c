@@ -12,10 +12,10 @@
  *   0x00C0-0x00DF 8237A DMA controller 2 (channels 4-7, 16-bit; 4 =
  *                 cascade)
  *   0x00E9        debug console (when configured)
- *   0x0402        second debug console (when configured: -debugcon2)
  *   0x03F0-0x03F5, 0x03F7  82077AA floppy controller, IRQ6, DMA channel 2
  *   0x03F8 IRQ4   COM1      0x02F8 IRQ3  COM2
  *   0x03E8 IRQ4   COM3      0x02E8 IRQ3  COM4
+ *   0x0402        second debug console (when configured: -debugcon2)
  *   0x04D0-0x04D1 ELCR (PIIX edge/level control of the PIC inputs)
  *   iobase        isa-debug-exit (when configured; QEMU default 0x501)
  *
