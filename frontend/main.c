@@ -44,6 +44,7 @@ static const char usage_text[] =
     "  -bios FILE         BIOS ROM image of 64, 128 or 256 KiB (default: the\n"
     "                     bios.bin built with x86pc)\n"
     "  -debugcon DEV      port 0xE9 debug console: stdio, file:PATH or null\n"
+    "                     (or pty / tcp:... as for -serial)\n"
     "  -postcode file:PATH  append every byte written to port 0x80 to PATH\n"
     "  -serial DEV        next COM port (COM1..COM4): stdio, file:PATH, null,\n"
     "                     none, pty (prints the /dev/pts path), or\n"
