@@ -449,9 +449,14 @@ int drivespec_parse(const char *opt, DriveSpec *out, char *err, size_t errlen)
                 if (*v && !out->path)
                     fail = "out of memory";
             } else if (!strcmp(k, "if")) {
-                if (strcmp(v, "ide")) {
+                if (!strcmp(v, "ide"))
+                    out->floppy = 0;
+                else if (!strcmp(v, "floppy"))
+                    out->floppy = 1;
+                else {
                     snprintf(msg, sizeof msg,
-                             "if=%.40s is not supported (only if=ide)", v);
+                             "if=%.40s is not supported (if=ide or "
+                             "if=floppy)", v);
                     fail = msg;
                 }
             } else if (!strcmp(k, "index")) {
@@ -498,6 +503,14 @@ int drivespec_parse(const char *opt, DriveSpec *out, char *err, size_t errlen)
             }
         }
         free(t);
+    }
+    if (!fail && out->floppy && out->cdrom)
+        fail = "media=cdrom: a floppy drive takes disk images";
+    if (!fail && out->floppy && out->index > 1) {
+        snprintf(msg, sizeof msg,
+                 "index=%d: a floppy drive is index 0 (A:) or 1 (B:)",
+                 out->index);
+        fail = msg;
     }
     if (!fail && !out->path && !out->cdrom)
         fail = "file=PATH is required for a disk";

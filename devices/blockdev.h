@@ -67,13 +67,15 @@ int blockdev_load(BlockDev *bd, SnapReader *r);
  * which the front end can express as "file=PATH,index=N[,media=cdrom]").
  * Syntax: comma-separated KEY=VALUE; ",," inside a value is a literal
  * comma.  Keys: file=PATH (required unless media=cdrom: an empty drive),
- * if=ide, index=0..3 (0 primary master, 1 primary slave, 2 secondary
- * master, 3 secondary slave), media=disk|cdrom, format=raw,
+ * if=ide|floppy, index=0..3 for IDE (0 primary master, 1 primary slave, 2
+ * secondary master, 3 secondary slave) or 0..1 for a floppy (A:, B:),
+ * media=disk|cdrom (a floppy cannot be a CD-ROM), format=raw,
  * readonly=on|off, snapshot=on|off. */
 typedef struct DriveSpec {
     char *path;     /* malloc'ed; NULL for an empty CD-ROM drive */
     int index;      /* 0..3, or -1: the first free slot */
     int cdrom;      /* media=cdrom */
+    int floppy;     /* if=floppy (index 0..1) */
     unsigned flags; /* BDEV_READONLY, BDEV_SNAPSHOT (BDEV_CDROM for a CD) */
 } DriveSpec;
 

@@ -32,7 +32,15 @@ struct IOBus {
     uint16_t map[65536];
     IOHandler *h;
     unsigned nh, cap;
+    IoUnassignedFn unassigned;
+    void *unassigned_opaque;
 };
+
+void iobus_set_unassigned(IOBus *b, IoUnassignedFn fn, void *opaque)
+{
+    b->unassigned = fn;
+    b->unassigned_opaque = opaque;
+}
 
 IOBus *iobus_new(void)
 {
@@ -123,8 +131,11 @@ uint32_t iobus_read(IOBus *b, uint16_t port, unsigned size)
     if (h)
         return h->rd ? h->rd(h->opaque, port, size) & size_mask(size)
                      : size_mask(size);
-    if (size == 1)
+    if (size == 1) {
+        if (b->unassigned)
+            b->unassigned(b->unassigned_opaque, port, 0, 0xFF);
         return 0xFF;
+    }
     unsigned half = size / 2;
     uint32_t lo = iobus_read(b, port, half);
     uint32_t hi = iobus_read(b, (uint16_t)(port + half), half);
@@ -141,8 +152,11 @@ void iobus_write(IOBus *b, uint16_t port, uint32_t val, unsigned size)
             h->wr(h->opaque, port, val & size_mask(size), size);
         return;
     }
-    if (size == 1)
+    if (size == 1) {
+        if (b->unassigned)
+            b->unassigned(b->unassigned_opaque, port, 1, (uint8_t)val);
         return;
+    }
     unsigned half = size / 2;
     iobus_write(b, port, val & size_mask(half), half);
     iobus_write(b, (uint16_t)(port + half), val >> (8 * half), half);

@@ -29,5 +29,12 @@ int iobus_register(IOBus *b, uint16_t base, unsigned count, unsigned widths,
  * changed) if no registration has exactly that base and count. */
 int iobus_unregister(IOBus *b, uint16_t base, unsigned count);
 uint32_t iobus_read(IOBus *b, uint16_t port, unsigned size);
+/* Optional observer of accesses nobody answers: called once for every byte
+ * of an access that reaches no device (an unassigned port, or a device that
+ * takes no 1-byte accesses) with write = 0 (the read returns 0xFF) or 1
+ * (val = the byte dropped).  NULL (the default) turns it off. */
+typedef void (*IoUnassignedFn)(void *opaque, uint16_t port, int write,
+                               uint8_t val);
+void iobus_set_unassigned(IOBus *b, IoUnassignedFn fn, void *opaque);
 void iobus_write(IOBus *b, uint16_t port, uint32_t val, unsigned size);
 #endif

@@ -1,15 +1,21 @@
 /* The PC board: memory map, port map, IRQ wiring and the run loop.
  *
  * Port map (only this file knows it):
+ *   0x0000-0x000F 8237A DMA controller 1 (channels 0-3, 8-bit)
  *   0x0020-0x0021 master 8259 PIC (INT -> CPU INTR)
  *   0x0040-0x0043 8254 PIT (channel 0 OUT -> IRQ0)
  *   0x0061        system control port B (PIT channel 2 gate, speaker)
- *   0x0080        POST code (always present)
+ *   0x0080        POST code (always present; the spare DMA page byte)
+ *   0x0081-0x008F DMA page registers (0x81 is channel 2: the floppy)
  *   0x0092        system control port A: fast A20, fast reset
  *   0x00A0-0x00A1 slave 8259 PIC (INT -> master IR2)
+ *   0x00C0-0x00DF 8237A DMA controller 2 (channels 4-7, 16-bit; 4 =
+ *                 cascade)
  *   0x00E9        debug console (when configured)
+ *   0x03F0-0x03F5, 0x03F7  82077AA floppy controller, IRQ6, DMA channel 2
  *   0x03F8 IRQ4   COM1      0x02F8 IRQ3  COM2
  *   0x03E8 IRQ4   COM3      0x02E8 IRQ3  COM4
+ *   0x0402        second debug console (when configured: -debugcon2)
  *   0x04D0-0x04D1 ELCR (PIIX edge/level control of the PIC inputs)
  *   iobase        isa-debug-exit (when configured; QEMU default 0x501)
  *
@@ -42,6 +48,8 @@
 #include "devices/blockdev.h"
 #include "devices/bus.h"
 #include "devices/cmos_layout.h"
+#include "devices/dma.h"
+#include "devices/fdc.h"
 #include "devices/fw_cfg.h"
 #include "devices/i440fx.h"
 #include "devices/pci.h"
@@ -84,6 +92,8 @@ struct PC {
     IOBus *bus;
     CPUState *cpu;
     DebugCon *debugcon;
+    DebugCon *debugcon2;
+    uint8_t unimp_seen[65536 / 8]; /* -d unimp: ports already reported */
     PostCode *postcode;
     DebugExit *debugexit;
     Port92 *port92;
@@ -103,6 +113,8 @@ struct PC {
     VGAPCI *vga_pci;
     uint16_t pci_irq_levels; /* ISA IRQ lines driven by the PIIX3 */
     int powered_off;
+    DMA *dma;
+    FDC *fdc;
     int a20_kbc, a20_p92; /* last value each source wrote */
     int in_slice; /* inside cpu_run(): a kick ends the slice */
     PCSerialPort serial[PC_MAX_SERIAL];
@@ -290,6 +302,51 @@ static int host_intr_ack(void *opaque)
     return pic_ack(pc->pic);
 }
 
+/* Floppy controller <-> DMA channel 2 (the board wires them; neither
+ * knows the other). */
+#define FDC_DMA_CHANNEL 2
+static void fdc_dreq_cb(void *opaque, int level)
+{
+    PC *pc = opaque;
+    dma_set_dreq(pc->dma, FDC_DMA_CHANNEL, level);
+}
+static size_t fdc_dma_wr_cb(void *opaque, const void *buf, size_t len,
+                            int *tc)
+{
+    PC *pc = opaque;
+    return dma_write_memory(pc->dma, FDC_DMA_CHANNEL, buf, len, tc);
+}
+static size_t fdc_dma_rd_cb(void *opaque, void *buf, size_t len, int *tc)
+{
+    PC *pc = opaque;
+    return dma_read_memory(pc->dma, FDC_DMA_CHANNEL, buf, len, tc);
+}
+static void fdc_dack_cb(void *opaque, unsigned ch)
+{
+    PC *pc = opaque;
+    (void)ch;
+    fdc_dma_service(pc->fdc);
+}
+
+/* -d unimp: the first access to each port that no device answers. */
+static void unassigned_cb(void *opaque, uint16_t port, int write,
+                          uint8_t val)
+{
+    PC *pc = opaque;
+    uint8_t bit = (uint8_t)(1u << (port & 7));
+    if (pc->unimp_seen[port >> 3] & bit)
+        return;
+    pc->unimp_seen[port >> 3] |= bit;
+    char line[96];
+    if (write)
+        snprintf(line, sizeof(line), "unassigned I/O port 0x%04X: write "
+                 "0x%02X (further accesses not reported)", port, val);
+    else
+        snprintf(line, sizeof(line), "unassigned I/O port 0x%04X: read "
+                 "(further accesses not reported)", port);
+    board_log(pc, line);
+}
+
 /* ------------------------------------------------------------ build */
 
 /* Device reset shared by power-on and guest-requested resets (the CPU
@@ -322,6 +379,10 @@ static void pc_reset_devices(PC *pc)
         /* The LFB's power-on address, until firmware programs BAR0. */
         vga_map_lfb(pc->vga, pc->mem, VGA_LFB_BASE);
     }
+    if (pc->dma)
+        dma_reset(pc->dma);
+    if (pc->fdc)
+        fdc_reset(pc->fdc);
     postcode_reset(pc->postcode);
     pic_reset(pc->pic);
     pit_reset(pc->pit);
@@ -422,6 +483,16 @@ PC *pc_new(const PCConfig *cfg, char *err, size_t errlen, int *status)
             return fail(pc, status, 2, err, errlen,
                         "-debugcon: port 0x%X is already in use", 0xE9, 0);
     }
+    if (cfg->debugcon2) {
+        pc->debugcon2 = debugcon_new(chr_write, &pc->cfg.debugcon2_chr);
+        if (!pc->debugcon2)
+            return fail(pc, status, 1, err, errlen, "out of memory", 0, 0);
+        if (debugcon_register(pc->debugcon2, pc->bus, 0x402) < 0)
+            return fail(pc, status, 2, err, errlen,
+                        "-debugcon2: port 0x%X is already in use", 0x402, 0);
+    }
+    if (cfg->log_unimp)
+        iobus_set_unassigned(pc->bus, unassigned_cb, pc);
     for (int i = 0; i < PC_MAX_SERIAL; i++) {
         PCSerialPort *p = &pc->serial[i];
         if (!cfg->serial[i].present)
@@ -511,6 +582,33 @@ PC *pc_new(const PCConfig *cfg, char *err, size_t errlen, int *status)
                         "IDE ports at 0x%X are already in use", ide_cmd[ch],
                         0);
     }
+    /* DMA controllers (0x00, 0xC0, pages 0x81-0x8F; 0x80 stays the POST
+     * port) and the floppy controller at 0x3F0 (IRQ6, DMA channel 2). */
+    pc->dma = dma_new(pc->mem);
+    FDCOps fops = {.irq = irq_line(board_irq_line, pc, 6), .opaque = pc,
+                   .dreq = fdc_dreq_cb, .dma_write_memory = fdc_dma_wr_cb,
+                   .dma_read_memory = fdc_dma_rd_cb};
+    pc->fdc = fdc_new(&fops);
+    if (!pc->dma || !pc->fdc)
+        return fail(pc, status, 1, err, errlen, "out of memory", 0, 0);
+    dma_set_service(pc->dma, FDC_DMA_CHANNEL, fdc_dack_cb, pc);
+    if (dma_register(pc->dma, pc->bus, 0x00, 0xC0, 0x80) < 0 ||
+        fdc_register(pc->fdc, pc->bus, 0x3F0) < 0)
+        return fail(pc, status, 2, err, errlen, "port conflict", 0, 0);
+    for (unsigned i = 0; i < 2; i++) {
+        FDCGeometry g;
+        if (!cfg->floppy[i])
+            continue;
+        if (fdc_geometry(blockdev_size(cfg->floppy[i]), &g) < 0 ||
+            fdc_add_drive(pc->fdc, i, g.type) < 0 ||
+            fdc_insert(pc->fdc, i, cfg->floppy[i]) < 0)
+            return fail(pc, status, 2, err, errlen,
+                        "floppy %c: the image size (%u bytes) is not a "
+                        "standard floppy format", 'A' + i,
+                        (unsigned)blockdev_size(cfg->floppy[i]));
+        cl.floppy[i] = (unsigned)g.type; /* FDC_TYPE_* = CMOS codes */
+    }
+
     /* The standard CMOS contents a BIOS reads (written once, at power-on). */
     cl.ram_below_4g = cfg->ram_size;
     cl.boot_order = cfg->boot_order;
@@ -586,6 +684,7 @@ void pc_free(PC *pc)
         serial_free(pc->serial[i].uart);
     debugexit_free(pc->debugexit);
     debugcon_free(pc->debugcon);
+    debugcon_free(pc->debugcon2);
     postcode_free(pc->postcode);
     port92_free(pc->port92);
     fw_cfg_free(pc->fwcfg);
@@ -599,6 +698,8 @@ void pc_free(PC *pc)
         i440fx_free(pc->i440fx);
     if (pc->pci)
         pci_bus_free(pc->pci);
+    fdc_free(pc->fdc);
+    dma_free(pc->dma);
     for (int c = 0; c < 2; c++)
         ata_free(pc->ide[c]);
     vga_free(pc->vga); /* before phys_free: nothing is unmapped */

@@ -44,6 +44,10 @@ typedef struct PCConfig {
 
     int debugcon;               /* port 0xE9 console present */
     PCChar debugcon_chr;
+    int debugcon2;              /* second debug console at port 0x402 */
+    PCChar debugcon2_chr;
+    int log_unimp;              /* log() the first access to each
+                                 * unassigned I/O port (-d unimp) */
     PCChar postcode;            /* every byte written to port 0x80 */
     struct {
         int present;            /* COM1..4 at 0x3F8/0x2F8/0x3E8/0x2E8 */
@@ -68,6 +72,10 @@ typedef struct PCConfig {
         int kind;              /* PC_DRIVE_* */
         struct BlockDev *bd;
     } drive[PC_MAX_IDE];
+    /* Floppy drives A: and B: (-fda, -fdb, -drive if=floppy): the image,
+     * or NULL for no drive.  Opened/closed by the front end; the drive and
+     * CMOS type follow the image size (fdc_geometry in devices/fdc.h). */
+    struct BlockDev *floppy[2];
     /* -boot order as drive letters ("c", "dc", ...); NULL = "c" (CMOS). */
     const char *boot_order;
 

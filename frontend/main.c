@@ -22,6 +22,7 @@
 #include "devices/blockdev.h"
 #include "devices/pc.h"
 #include "frontend/debugger.h"
+#include "frontend/chardev.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -45,10 +46,17 @@ static const char usage_text[] =
     "  -bios FILE         BIOS ROM image of 64, 128 or 256 KiB (default: the\n"
     "                     bios.bin built with x86pc)\n"
     "  -debugcon DEV      port 0xE9 debug console: stdio, file:PATH or null\n"
+    "                     (or pty / tcp:... as for -serial)\n"
     "  -postcode file:PATH  append every byte written to port 0x80 to PATH\n"
-    "  -serial DEV        next COM port (COM1..COM4): stdio, file:PATH, null "
-    "or\n"
-    "                     none (default: COM1 present, output discarded)\n"
+    "  -serial DEV        next COM port (COM1..COM4): stdio, file:PATH, null,\n"
+    "                     none, pty (prints the /dev/pts path), or\n"
+    "                     tcp:[HOST]:PORT[,server][,nowait] (a server waits\n"
+    "                     for one client before starting unless nowait;\n"
+    "                     without server: connect to HOST:PORT)\n"
+    "                     (default: COM1 present, output discarded)\n"
+    "  -debugcon2 DEV     second debug console at port 0x402 (SeaBIOS/OVMF\n"
+    "                     debug port; QEMU: -device isa-debugcon,iobase=0x402);\n"
+    "                     DEV as for -debugcon\n"
     "  -display TYPE      none or sdl (only none works for now)\n"
     "  -device isa-debug-exit[,iobase=ADDR][,iosize=N]\n"
     "                     writing V to the port exits with status (V<<1)|1\n"
@@ -62,8 +70,14 @@ static const char usage_text[] =
     "                     raw hard-disk image as IDE primary master/slave,\n"
     "                     secondary master/slave\n"
     "  -cdrom FILE        ISO image in the CD-ROM drive (secondary master)\n"
-    "  -drive SPEC        file=PATH[,if=ide][,index=0..3][,media=disk|cdrom]\n"
+    "  -fda FILE, -fdb FILE\n"
+    "                     raw floppy image in drive A: / B: (160K, 180K,\n"
+    "                     320K, 360K, 720K, 1.2M, 1.44M, 1.68M or 2.88M; the\n"
+    "                     drive type follows the size; a read-only file is\n"
+    "                     write-protected)\n"
+    "  -drive SPEC        file=PATH[,if=ide|floppy][,index=N][,media=disk|cdrom]\n"
     "                     [,format=raw][,readonly=on][,snapshot=on]\n"
+    "                     (index 0..3 for IDE, 0..1 for floppy)\n"
     "  -snapshot          keep every disk write in memory; images are never\n"
     "                     modified\n"
     "  -boot ORDER        boot order: drive letters a (floppy), c (disk),\n"
@@ -79,7 +93,8 @@ static const char usage_text[] =
     "  -magic-break       XCHG BX,BX enters the debugger (-debugger or "
     "-gdb)\n"
     "  -d LIST            debug logging to stderr; LIST is comma-separated:\n"
-    "                     post (port 0x80 writes); -d help lists them\n"
+    "                     post (port 0x80 writes), unimp (first access to each\n"
+    "                     unassigned I/O port); -d help lists them\n"
     "  -h, --help         print this help and exit\n"
     "  --version          print the version and exit\n"
     "\n"
@@ -102,7 +117,7 @@ static void die_usage(const char *fmt, ...)
 
 /* ------------------------------------------------------------ host chars */
 
-enum { CHR_NULL, CHR_STDIO, CHR_FILE, CHR_NONE };
+enum { CHR_NULL, CHR_STDIO, CHR_FILE, CHR_NONE, CHR_PTY, CHR_TCP };
 
 typedef struct HostChar {
     int kind;
@@ -114,6 +129,12 @@ typedef struct HostChar {
     int in_eof;
     uint8_t inbuf[64];
     int inpos, inlen;
+    /* pty and tcp: byte I/O on a descriptor (non-blocking) */
+    int fd;        /* pty master or connected socket; -1: none (yet) */
+    int listen_fd; /* tcp server; -1 otherwise */
+    HostTcpSpec tcp;
+    uint8_t outbuf[256];
+    int outlen;
 } HostChar;
 
 /* Parses stdio | null | file:PATH (| none when allow_none). */
@@ -122,8 +143,18 @@ static void chr_parse(HostChar *c, const char *opt, const char *spec,
 {
     memset(c, 0, sizeof(*c));
     c->in_fd = -1;
+    c->fd = -1;
+    c->listen_fd = -1;
     c->option = opt;
-    if (!strcmp(spec, "stdio"))
+    char terr[200];
+    if (!strcmp(spec, "pty"))
+        c->kind = CHR_PTY;
+    else if (!strncmp(spec, "tcp:", 4)) {
+        if (hostchr_tcp_parse(spec + 4, &c->tcp, terr, sizeof(terr)) < 0)
+            die_usage("%s '%s': %s", opt, spec, terr);
+        c->kind = CHR_TCP;
+        c->path = spec;
+    } else if (!strcmp(spec, "stdio"))
         c->kind = CHR_STDIO;
     else if (!strcmp(spec, "null"))
         c->kind = CHR_NULL;
@@ -133,12 +164,46 @@ static void chr_parse(HostChar *c, const char *opt, const char *spec,
         c->kind = CHR_FILE;
         c->path = spec + 5;
     } else
-        die_usage("%s '%s': unknown backend (use stdio, file:PATH%s)",
+        die_usage("%s '%s': unknown backend (use stdio, file:PATH, pty, "
+                  "tcp:[HOST]:PORT[,server][,nowait]%s)",
                   opt, spec, allow_none ? ", null or none" : " or null");
 }
 
 static void chr_open(HostChar *c, int want_input)
 {
+    char err[300];
+    if (c->kind == CHR_PTY) {
+        char name[128];
+        c->fd = hostchr_pty_open(name, sizeof(name), err, sizeof(err));
+        if (c->fd < 0)
+            die_usage("%s pty: %s", c->option, err);
+        fprintf(stderr, "x86pc: %s: char device redirected to %s\n",
+                c->option, name);
+        if (want_input)
+            c->in_fd = c->fd;
+    } else if (c->kind == CHR_TCP && c->tcp.server) {
+        c->listen_fd = hostchr_tcp_listen(&c->tcp, err, sizeof(err));
+        if (c->listen_fd < 0)
+            die_usage("%s %s: %s", c->option, c->path, err);
+        if (c->tcp.wait) {
+            fprintf(stderr, "x86pc: %s %s: waiting for a connection on "
+                    "port %d\n", c->option, c->path,
+                    hostchr_local_port(c->listen_fd));
+            c->fd = hostchr_tcp_accept(c->listen_fd, 1);
+            if (c->fd < 0)
+                die_usage("%s %s: accept: %s", c->option, c->path,
+                          strerror(errno));
+        } else {
+            fprintf(stderr, "x86pc: %s %s: listening on port %d\n",
+                    c->option, c->path, hostchr_local_port(c->listen_fd));
+        }
+    } else if (c->kind == CHR_TCP) {
+        c->fd = hostchr_tcp_connect(&c->tcp, err, sizeof(err));
+        if (c->fd < 0)
+            die_usage("%s %s: %s", c->option, c->path, err);
+    }
+    if (c->kind == CHR_TCP && want_input)
+        c->in_fd = c->fd;
     if (c->kind == CHR_STDIO) {
         c->out = stdout;
         if (want_input)
@@ -151,9 +216,62 @@ static void chr_open(HostChar *c, int want_input)
     }
 }
 
+/* tcp server: takes a waiting client (non-blocking). */
+static void chr_tcp_poll_accept(HostChar *c)
+{
+    if (c->kind == CHR_TCP && c->fd < 0 && c->listen_fd >= 0) {
+        c->fd = hostchr_tcp_accept(c->listen_fd, 0);
+        c->in_fd = c->fd;
+        c->in_eof = 0;
+    }
+}
+
+/* The peer went away: a tcp server listens again, anything else stops. */
+static void chr_fd_closed(HostChar *c)
+{
+    if (c->kind != CHR_TCP)
+        return; /* a pty without a slave just drops output */
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+    c->in_fd = -1;
+    c->outlen = 0;
+    if (c->listen_fd < 0)
+        c->in_eof = 1;
+}
+
+/* Writes the buffered output of a pty/tcp back-end; what the peer cannot
+ * take right now (or nobody is connected) is dropped. */
+static void chr_fd_flush(HostChar *c)
+{
+    chr_tcp_poll_accept(c);
+    int off = 0;
+    while (c->fd >= 0 && off < c->outlen) {
+        ssize_t n = write(c->fd, c->outbuf + off, (size_t)(c->outlen - off));
+        if (n > 0) {
+            off += (int)n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EPIPE || errno == ECONNRESET))
+            chr_fd_closed(c);
+        break; /* EAGAIN, EIO (pty without a reader): drop */
+    }
+    c->outlen = 0;
+}
+
 static void chr_write(void *opaque, uint8_t byte)
 {
     HostChar *c = opaque;
+    if (c->kind == CHR_PTY || c->kind == CHR_TCP) {
+        c->outbuf[c->outlen++] = byte;
+        if (byte == '\n' || c->outlen == (int)sizeof(c->outbuf))
+            chr_fd_flush(c);
+        else
+            c->dirty = 1;
+        return;
+    }
     if (!c->out)
         return;
     putc(byte, c->out);
@@ -165,6 +283,12 @@ static void chr_write(void *opaque, uint8_t byte)
 
 static void chr_flush(HostChar *c)
 {
+    if (c->kind == CHR_PTY || c->kind == CHR_TCP) {
+        if (c->outlen)
+            chr_fd_flush(c);
+        c->dirty = 0;
+        return;
+    }
     if (c->out && c->dirty) {
         fflush(c->out);
         c->dirty = 0;
@@ -176,12 +300,19 @@ static int chr_read(void *opaque)
     HostChar *c = opaque;
     if (c->inpos < c->inlen)
         return c->inbuf[c->inpos++];
+    chr_tcp_poll_accept(c);
     if (c->in_fd < 0 || c->in_eof)
         return -1;
     struct pollfd pfd = {.fd = c->in_fd, .events = POLLIN};
     if (poll(&pfd, 1, 0) <= 0)
         return -1;
     ssize_t n = read(c->in_fd, c->inbuf, sizeof(c->inbuf));
+    if (c->kind == CHR_PTY && n < 0 && errno == EIO)
+        return -1; /* no process has the slave open */
+    if (c->kind == CHR_TCP && (n == 0 || (n < 0 && errno == ECONNRESET))) {
+        chr_fd_closed(c);
+        return -1;
+    }
     if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
         c->in_eof = 1;
         return -1;
@@ -237,6 +368,9 @@ typedef struct Options {
     const char *bios;
     HostChar debugcon;
     int have_debugcon;
+    HostChar debugcon2; /* port 0x402 */
+    int have_debugcon2;
+    int log_unimp;
     const char *postcode_path;
     HostChar serial[PC_MAX_SERIAL];
     int nserial;
@@ -251,6 +385,8 @@ typedef struct Options {
     uint64_t rtc_base;
     DriveSpec drive[PC_MAX_IDE];
     int have_drive[PC_MAX_IDE];
+    DriveSpec fd[2]; /* floppy A:, B: */
+    int have_fd[2];
     int snapshot;
     const char *boot_order;
     const char *gdb;      /* -gdb / -s */
@@ -266,6 +402,16 @@ static void add_drive(Options *o, const char *opt, const char *spec)
     char err[256];
     if (drivespec_parse(spec, &d, err, sizeof(err)) < 0)
         die_usage("%s '%s': %s", opt, spec, err);
+    if (d.floppy) { /* -fda/-fdb/-drive if=floppy */
+        if (d.index < 0)
+            d.index = o->have_fd[0] ? 1 : 0;
+        if (d.index > 1 || o->have_fd[d.index])
+            die_usage("%s: floppy drive %c: is already in use", opt,
+                      d.index > 1 ? 'B' : 'A' + d.index);
+        o->fd[d.index] = d;
+        o->have_fd[d.index] = 1;
+        return;
+    }
     if (d.index < 0) {
         for (int k = 0; k < PC_MAX_IDE && d.index < 0; k++)
             if (!o->have_drive[k])
@@ -389,7 +535,8 @@ static void parse_debug(Options *o, const char *list)
         printf("Log items for -d (comma-separated):\n"
                "  post   every write to port 0x80 (POST code)\n"
                "  stats  at exit: instructions, wall time, MIPS, TLB and\n"
-               "         decoded-instruction cache counters\n");
+               "         decoded-instruction cache counters\n"
+               "  unimp  the first access to each unassigned I/O port\n");
         exit(0);
     }
     snprintf(buf, sizeof(buf), "%s", list);
@@ -400,6 +547,8 @@ static void parse_debug(Options *o, const char *list)
             o->log_post = 1;
         else if (!strcmp(tok, "stats"))
             o->log_stats = 1;
+        else if (!strcmp(tok, "unimp"))
+            o->log_unimp = 1;
         else
             die_usage("-d: unknown log item '%s' (try -d help)", tok);
     }
@@ -580,7 +729,7 @@ static void parse_args(Options *o, int argc, char **argv)
         static const char *const with_arg[] = {
             "m", "bios", "debugcon", "postcode", "serial", "display",
             "device", "d", "icount", "rtc", "hda", "hdb", "hdc", "hdd",
-            "cdrom", "drive", "boot", "gdb", NULL};
+            "cdrom", "drive", "boot", "gdb", "fda", "fdb", "debugcon2", NULL};
         int known = 0;
         for (int k = 0; with_arg[k]; k++)
             known |= !strcmp(name, with_arg[k]);
@@ -597,6 +746,9 @@ static void parse_args(Options *o, int argc, char **argv)
         } else if (!strcmp(name, "debugcon")) {
             chr_parse(&o->debugcon, "-debugcon", v, 0);
             o->have_debugcon = 1;
+        } else if (!strcmp(name, "debugcon2")) {
+            chr_parse(&o->debugcon2, "-debugcon2", v, 0);
+            o->have_debugcon2 = 1;
         } else if (!strcmp(name, "postcode")) {
             if (strncmp(v, "file:", 5) || !v[5])
                 die_usage("-postcode '%s': expected file:PATH", v);
@@ -639,6 +791,17 @@ static void parse_args(Options *o, int argc, char **argv)
             if (!full)
                 die_usage("out of memory");
             snprintf(full, n, "file=%s,index=2,media=cdrom", v);
+            add_drive(o, a, full);
+            free(full);
+        } else if (!strcmp(name, "fda") || !strcmp(name, "fdb")) {
+            if (strchr(v, ',') || !*v)
+                die_usage("-%s '%s': give a plain file name (or use -drive)",
+                          name, v);
+            size_t n = strlen(v) + 40;
+            char *full = malloc(n);
+            if (!full)
+                die_usage("out of memory");
+            snprintf(full, n, "file=%s,if=floppy,index=%d", v, name[2] - 'a');
             add_drive(o, a, full);
             free(full);
         } else if (!strcmp(name, "drive")) {
@@ -719,6 +882,7 @@ static void host_log(void *opaque, const char *line)
 static void flush_all(Host *h)
 {
     chr_flush(&h->o->debugcon);
+    chr_flush(&h->o->debugcon2);
     for (int i = 0; i < h->o->nserial; i++)
         chr_flush(&h->o->serial[i]);
     if (h->postcode && h->postcode_dirty) {
@@ -749,13 +913,25 @@ static void host_idle(void *opaque, unsigned max_ms)
 {
     Host *h = opaque;
     flush_all(h);
+    /* Wait for input on any serial port (or a client for a tcp server). */
+    struct pollfd pfd[PC_MAX_SERIAL];
+    int n = 0;
     for (int i = 0; i < h->o->nserial; i++) {
         HostChar *c = &h->o->serial[i];
-        if (c->in_fd >= 0 && !c->in_eof) {
-            struct pollfd pfd = {.fd = c->in_fd, .events = POLLIN};
-            poll(&pfd, 1, (int)max_ms);
+        if (c->in_fd >= 0 && !c->in_eof)
+            pfd[n++] = (struct pollfd){.fd = c->in_fd, .events = POLLIN};
+        else if (c->kind == CHR_TCP && c->fd < 0 && c->listen_fd >= 0)
+            pfd[n++] = (struct pollfd){.fd = c->listen_fd, .events = POLLIN};
+    }
+    if (n > 0 && poll(pfd, (nfds_t)n, (int)max_ms) > 0) {
+        int input = 0;
+        for (int i = 0; i < n; i++)
+            input |= (pfd[i].revents & POLLIN) != 0;
+        if (input)
             return;
-        }
+        /* only hang-ups (a pty with no reader): sleep instead of spinning */
+    } else if (n > 0) {
+        return;
     }
     struct timespec ts = {0, (long)max_ms * 1000000L};
     nanosleep(&ts, NULL);
@@ -832,12 +1008,30 @@ int main(int argc, char **argv)
         cfg.drive[k].kind = d->cdrom ? PC_DRIVE_CDROM : PC_DRIVE_DISK;
         cfg.drive[k].bd = bds[k];
     }
+    BlockDev *fds[2] = {NULL, NULL};
+    for (int k = 0; k < 2; k++) {
+        if (!o.have_fd[k])
+            continue;
+        char berr[320];
+        unsigned fl = o.fd[k].flags | (o.snapshot ? BDEV_SNAPSHOT : 0);
+        fds[k] = blockdev_open(o.fd[k].path, fl, berr, sizeof(berr));
+        if (!fds[k])
+            die_usage("%s", berr);
+        cfg.floppy[k] = fds[k];
+    }
     cfg.boot_order = o.boot_order;
     if (o.have_debugcon) {
         chr_open(&o.debugcon, 0);
         cfg.debugcon = 1;
         cfg.debugcon_chr = (PCChar){&o.debugcon, chr_write, NULL};
     }
+    if (o.have_debugcon2) {
+        chr_open(&o.debugcon2, 0);
+        cfg.debugcon2 = 1;
+        cfg.debugcon2_chr = (PCChar){&o.debugcon2, chr_write, NULL};
+    }
+    cfg.log_unimp = o.log_unimp;
+    signal(SIGPIPE, SIG_IGN); /* a tcp peer going away is not fatal */
     if (o.nserial == 0) { /* COM1 is always fitted */
         chr_parse(&o.serial[0], "-serial", "null", 0);
         o.nserial = 1;
@@ -940,10 +1134,17 @@ int main(int argc, char **argv)
         if (o.have_drive[k])
             drivespec_free(&o.drive[k]);
     }
+    for (int k = 0; k < 2; k++) {
+        blockdev_close(fds[k]);
+        if (o.have_fd[k])
+            drivespec_free(&o.fd[k]);
+    }
     if (host.postcode)
         fclose(host.postcode);
     if (o.debugcon.out && o.debugcon.out != stdout)
         fclose(o.debugcon.out);
+    if (o.debugcon2.out && o.debugcon2.out != stdout)
+        fclose(o.debugcon2.out);
     for (int i = 0; i < o.nserial; i++)
         if (o.serial[i].out && o.serial[i].out != stdout)
             fclose(o.serial[i].out);

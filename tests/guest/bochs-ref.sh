@@ -8,7 +8,9 @@
 # PGE, core2_penryn_t9600 for PAE with NX).
 # Bochs has no isa-debug-exit; lib.inc's exit also writes "Shutdown" to
 # port 8900, which ends the simulation.  A triple fault ends it as well
-# (reset_on_triple_fault=0).  Developer tool: not run by `make check`.
+# (reset_on_triple_fault=0).  BOCHS_EXTRA adds lines to the bochsrc (e.g.
+# "floppya: 1_44=IMG, status=inserted" for fdc_dma).  Developer tool: not
+# run by `make check`.
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bochs-ref.XXXXXX") || exit 1
@@ -28,6 +30,7 @@ info: action=ignore
 debug: action=ignore
 speaker: enabled=0
 sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
+${BOCHS_EXTRA:-}
 RC
 echo c >"$tmp/cont.rc"
 (cd "$tmp" && timeout "${GUEST_TIMEOUT:-60}" bochs -q -f bochsrc -rc cont.rc \

@@ -283,6 +283,21 @@ static void test_drivespec(void)
     ok(drivespec_parse("file=a,if=scsi", &d, err, sizeof err) == -1 &&
            strstr(err, "if=scsi"),
        "if=scsi refused");
+    ok(drivespec_parse("file=f.img,index=1,if=floppy,readonly=on", &d, err,
+                       sizeof err) == 0 &&
+           d.floppy && d.index == 1 && d.flags == BDEV_READONLY,
+       "-drive if=floppy,index=1");
+    drivespec_free(&d);
+    ok(drivespec_parse("if=floppy,file=f.img,index=2", &d, err,
+                       sizeof err) == -1 &&
+           strstr(err, "index=2"),
+       "floppy index 2 refused");
+    ok(drivespec_parse("if=floppy,media=cdrom", &d, err, sizeof err) == -1 &&
+           strstr(err, "floppy"),
+       "floppy CD-ROM refused");
+    ok(drivespec_parse("if=floppy", &d, err, sizeof err) == -1 &&
+           strstr(err, "file=PATH is required"),
+       "floppy without file= refused");
     ok(drivespec_parse("file=a,bogus=1", &d, err, sizeof err) == -1 &&
            strstr(err, "unknown key 'bogus'"),
        "unknown key refused");
@@ -316,14 +331,14 @@ int main(void)
         perror("mkdtemp");
         return 1;
     }
-    printf("1..48\n");
+    printf("1..52\n");
     test_errors();
     test_lock();
     test_rw();
     test_snapshot();
     test_drivespec();
     cleanup();
-    if (test_no != 48)
-        printf("# planned 48 tests but ran %d\n", test_no);
-    return failures || test_no != 48 ? 1 : 0;
+    if (test_no != 52)
+        printf("# planned 52 tests but ran %d\n", test_no);
+    return failures || test_no != 52 ? 1 : 0;
 }

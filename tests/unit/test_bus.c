@@ -221,15 +221,56 @@ static void test_unregister(void)
     iobus_free(b);
 }
 
+/* The optional observer of accesses nobody answers (-d unimp). */
+typedef struct Unimp {
+    int n;
+    uint16_t port[8];
+    int write[8];
+    uint8_t val[8];
+} Unimp;
+
+static void unimp_cb(void *opaque, uint16_t port, int write, uint8_t val)
+{
+    Unimp *u = opaque;
+    if (u->n < 8) {
+        u->port[u->n] = port;
+        u->write[u->n] = write;
+        u->val[u->n] = val;
+    }
+    u->n++;
+}
+
+static void test_unassigned_hook(void)
+{
+    IOBus *b = iobus_new();
+    Log l = {0};
+    Unimp u = {0};
+    iobus_register(b, 0x100, 2, IO_8, log_read, log_write, &l);
+    iobus_set_unassigned(b, unimp_cb, &u);
+    (void)iobus_read(b, 0x100, 1);
+    ok(u.n == 0, "hook: an answered access is not reported");
+    ok(iobus_read(b, 0x300, 1) == 0xFF && u.n == 1 && u.port[0] == 0x300 &&
+           !u.write[0],
+       "hook: unassigned read reported (and still reads 0xFF)");
+    iobus_write(b, 0x0FF, 0xA1B2, 2);
+    ok(u.n == 2 && u.port[1] == 0x0FF && u.write[1] && u.val[1] == 0xB2,
+       "hook: only the unassigned byte of a split write is reported");
+    iobus_set_unassigned(b, NULL, NULL);
+    (void)iobus_read(b, 0x300, 4);
+    ok(u.n == 2, "hook removed: nothing reported");
+    iobus_free(b);
+}
+
 int main(void)
 {
-    printf("1..34\n");
+    printf("1..38\n");
     test_register_overlap();
     test_unassigned();
     test_split();
     test_width_masks();
     test_unregister();
-    if (test_no != 34)
-        printf("# planned 34 tests but ran %d\n", test_no);
-    return failures || test_no != 34;
+    test_unassigned_hook();
+    if (test_no != 38)
+        printf("# planned 38 tests but ran %d\n", test_no);
+    return failures || test_no != 38;
 }
