@@ -192,6 +192,25 @@ typedef struct ICEntry {
     Insn insn;
 } ICEntry;
 
+/* ---- decoded basic blocks (decode.c, exec.c) -----------------------------------
+ * Straight-line runs of up to BLOCK_MAX instructions within one physical
+ * page, ending after any instruction that transfers control, does I/O or
+ * changes system state.  Keyed like the instruction cache (physical
+ * address, decode mode, page SMC version); executed without a lookup per
+ * instruction while nothing needs per-instruction attention (TF, RF, DR7,
+ * debugger hooks). */
+#define BLOCK_MAX 16
+#define BCACHE_BITS 12
+#define BCACHE_SIZE (1u << BCACHE_BITS)
+typedef struct Block {
+    uint32_t pa;    /* 1 = empty */
+    uint32_t ver;
+    uint8_t mode;
+    uint8_t n;      /* instructions */
+    uint16_t bytes; /* total length */
+    Insn insn[BLOCK_MAX];
+} Block;
+
 /* ---- the CPU ---------------------------------------------------------------- */
 struct CPUState {
     /* hot: registers, EIP, lazy flags */
@@ -271,6 +290,7 @@ struct CPUState {
     int tlb_large;             /* an entry came from a 2/4 MiB page */
     CPUStats stats;
     ICEntry *icache;           /* ICACHE_SIZE entries */
+    Block *bcache;             /* BCACHE_SIZE entries */
 };
 
 /* ---- registers ----------------------------------------------------------------- */
@@ -577,6 +597,14 @@ static inline Insn *fetch_insn(CPUState *c, Insn *scratch)
     return fetch_insn_slow(c, scratch);
 }
 void icache_flush(CPUState *c);
+/* Decodes the block starting at physical address pa (host bytes at page +
+ * offset) into *b.  Returns the number of instructions (0: the first one
+ * cannot go in a block; execute it singly). */
+int block_build(CPUState *c, Block *b, const uint8_t *page, uint64_t pa);
+static inline unsigned bc_hash(uint32_t pa)
+{
+    return (pa * 0x9E3779B1u) >> (32 - BCACHE_BITS);
+}
 /* Fills in the decoded fields from a byte buffer; returns the length, 0 for
  * #UD, -1 for >15 bytes, -2 for more bytes needed. */
 int decode_buf(const uint8_t *b, int n, int code32, Insn *i);

@@ -373,6 +373,85 @@ void icache_flush(CPUState *c)
 {
     for (unsigned k = 0; k < ICACHE_SIZE; k++)
         c->icache[k].pa = 1;
+    for (unsigned k = 0; k < BCACHE_SIZE; k++)
+        c->bcache[k].pa = 1;
+}
+
+/* Instructions after which a block ends: control transfers, I/O (a device
+ * may remap memory or raise an interrupt), and anything that changes
+ * paging, privilege, the flags that need per-instruction handling, or the
+ * decode mode. */
+static int ends_block(const Insn *i)
+{
+    unsigned op = i->op;
+    if (op < 0x100) {
+        if (op >= 0x70 && op <= 0x7F)
+            return 1; /* Jcc */
+        if (op >= 0x6C && op <= 0x6F)
+            return 1; /* INS/OUTS */
+        if (op >= 0xE0 && op <= 0xEF)
+            return 1; /* LOOP, JCXZ, IN/OUT, CALL, JMP */
+        if (op >= 0xC2 && op <= 0xC3)
+            return 1; /* RET */
+        if (op >= 0xCA && op <= 0xCF)
+            return 1; /* RETF, INT3, INT, INTO, IRET */
+        switch (op) {
+        case 0x9A: /* CALL far */
+        case 0x9D: /* POPF */
+        case 0xF1: /* ICEBP */
+        case 0xF4: /* HLT */
+        case 0xFA: /* CLI */
+        case 0xFB: /* STI */
+        case 0xFF: /* CALL/JMP indirect */
+            return 1;
+        }
+        return 0;
+    }
+    op &= 0xFF;
+    if (op >= 0x80 && op <= 0x8F)
+        return 1; /* Jcc near */
+    switch (op) {
+    case 0x00: case 0x01: /* LLDT/LTR/LGDT/LIDT/LMSW/INVLPG... */
+    case 0x05: case 0x06: case 0x07: /* SYSCALL, CLTS, SYSRET */
+    case 0x20: case 0x21: case 0x22: case 0x23: /* MOV CR/DR */
+    case 0x30: case 0x32: case 0x34: case 0x35: /* WRMSR RDMSR SYSENTER/EXIT */
+    case 0xAA: /* RSM */
+        return 1;
+    }
+    return 0;
+}
+
+int block_build(CPUState *c, Block *b, const uint8_t *page, uint64_t pa)
+{
+    unsigned off = (unsigned)(pa & 0xFFFu), n = 0, bytes = 0;
+    if (c->model286)
+        return 0; /* the 80286 model's length/LOCK rules: singly */
+    while (n < BLOCK_MAX) {
+        unsigned avail = 0x1000 - (off + bytes);
+        Insn *i = &b->insn[n];
+        int r;
+        if (avail == 0)
+            break;
+        if (avail > 15)
+            avail = 15;
+        r = decode_buf(page + off + bytes, (int)avail, c->code32, i);
+        if (r <= 0 || (i->lock && !lock_ok(i)))
+            break; /* faults, or needs the next page: singly */
+        bytes += (unsigned)r;
+        n++;
+        if (ends_block(i))
+            break;
+    }
+    if (n == 0)
+        return 0;
+    if (phys_code_mark(c->mem, pa, bytes))
+        tlb_code_page(c, pa & ~0xFFFull);
+    b->pa = (uint32_t)pa;
+    b->ver = c->fast->code_ver[pa >> 12];
+    b->mode = (uint8_t)c->code32;
+    b->n = (uint8_t)n;
+    b->bytes = (uint16_t)bytes;
+    return (int)n;
 }
 
 /* Direct-mapped by the low address bits: consecutive instructions land in

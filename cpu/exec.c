@@ -97,7 +97,10 @@ CPUState *cpu_new(PhysMem *mem, const CPUHost *host)
     c->mem = mem;
     c->fast = phys_fast(mem);
     c->icache = malloc(sizeof(ICEntry) * ICACHE_SIZE);
-    if (!c->icache) {
+    c->bcache = malloc(sizeof(Block) * BCACHE_SIZE);
+    if (!c->icache || !c->bcache) {
+        free(c->icache);
+        free(c->bcache);
         free(c);
         return NULL;
     }
@@ -117,6 +120,7 @@ void cpu_free(CPUState *c)
         return;
     phys_set_map_listener(c->mem, NULL, NULL);
     free(c->icache);
+    free(c->bcache);
     free(c);
 }
 
@@ -259,6 +263,64 @@ static void exec_one(CPUState *c)
     }
 }
 
+/* Runs a decoded block from CS:EIP (at least one instruction).  Falls back
+ * to exec_one() whenever the block cannot be used as a whole. */
+static inline void exec_block(CPUState *c, uint64_t end)
+{
+    const SegCache *cs = &c->seg[S_CS];
+    uint32_t eip = c->eip, lin = cs->base + eip;
+    const TLBEntry *e = &c->tlb[c->cpl == 3][(lin >> 12) & TLB_MASK];
+    uint64_t pa;
+    Block *b;
+    uint32_t last, ver;
+    const uint32_t *verp;
+
+    if (unlikely(e->tag_x != (lin & ~0xFFFu))) {
+        exec_one(c);
+        return;
+    }
+    pa = e->ppage | (lin & 0xFFFu);
+    if (unlikely(pa >= c->fast->code_limit)) {
+        exec_one(c);
+        return;
+    }
+    verp = &c->fast->code_ver[pa >> 12];
+    b = &c->bcache[bc_hash((uint32_t)pa)];
+    if (unlikely(b->pa != (uint32_t)pa || b->mode != c->code32 ||
+                 b->ver != *verp)) {
+        if (!block_build(c, b, e->host_r, pa)) {
+            exec_one(c);
+            return;
+        }
+        c->stats.icache_misses += b->n;
+    }
+    last = eip + b->bytes - 1;
+    if (unlikely(eip < cs->lo || last > cs->hi || last < eip ||
+                 (!c->code32 && last > 0xFFFF))) {
+        exec_one(c);
+        return;
+    }
+    ver = b->ver;
+    for (unsigned k = 0; k < b->n; k++) {
+        Insn *ip = &b->insn[k];
+        uint32_t next = c->eip + ip->len;
+        if (!c->code32)
+            next &= 0xFFFF;
+        c->prev_eip = c->eip;
+        c->prev_esp = c->regs[R_ESP];
+        c->eip = next;
+        c->inhibit_irq = 0;
+        ip->fn(c, ip);
+        c->icount++;
+        c->stats.icache_hits++;
+        if (unlikely(c->eip != next || *verp != ver || c->icount >= end ||
+                     (c->stop_req | c->intr_line | c->nmi_pending |
+                      c->halted | c->dbg_on) ||
+                     ((c->eflags & (F_TF | F_RF)) | (c->dr[7] & 0xFF))))
+            break;
+    }
+}
+
 static void triple_fault(CPUState *c)
 {
     snprintf(c->report, sizeof c->report,
@@ -329,7 +391,11 @@ int cpu_run(CPUState *c, uint64_t max_insns)
             if (c->halted)
                 return CPU_STOP_HLT;
         }
-        exec_one(c);
+        if (likely(!c->dbg_on && !((c->eflags & (F_TF | F_RF)) |
+                                   (c->dr[7] & 0xFF))))
+            exec_block(c, end);
+        else
+            exec_one(c);
         c->exc_depth = 0;
         if (unlikely(c->halted))
             return CPU_STOP_HLT;
