@@ -292,8 +292,11 @@ start:
         mov     bh, 6
         int     0x10
         mov     ax, es
-        mov     bx, bp
-        SHOWREGS "font 8x16"
+        xor     bx, bx                  ; BX = 1: the table lies in the ROM
+        cmp     bp, 0x8000 - 256 * 16
+        ja      .fnt
+        inc     bx
+.fnt:   SHOWREGS "font 8x16"
         xor     ax, ax
         mov     es, ax
         ; glyph 'A' in plane 2 equals the ROM's 8x16 'A'
@@ -330,6 +333,133 @@ start:
         mov     cx, [BUF + 0x22]
         mov     dx, [BUF + 0x27]
         SHOWREGS "state"
+
+        ; ------------------------------------------------ user font
+        ; glyph 80h from RAM (ES:BP), then read back from plane 2
+        mov     di, BUF
+        mov     cx, 16
+        mov     al, 0x11
+.uf:    mov     [di], al
+        add     al, 0x11
+        inc     di
+        loop    .uf
+        mov     ax, 0x1100
+        mov     bp, BUF
+        mov     bx, 0x1000
+        mov     cx, 1
+        mov     dx, 0x80
+        int     0x10
+        call    plane2_on
+        push    ds
+        mov     ax, 0xA000
+        mov     ds, ax
+        mov     eax, [0x80 * 32]
+        mov     ebx, [0x80 * 32 + 12]
+        mov     ecx, [0x81 * 32]
+        pop     ds
+        call    plane2_off
+        VAL32   "glyph80[0]", eax
+        VAL32   "glyph80[12]", ebx
+        VAL32   "glyph81[0]", ecx
+        ; ------------------------------------------------ palette blocks
+        mov     di, BUF
+        mov     cx, 17
+        mov     al, 0x3F
+.pt:    mov     [di], al
+        dec     al
+        inc     di
+        loop    .pt
+        mov     ax, 0x1002              ; all palette registers + overscan
+        mov     dx, BUF
+        int     0x10
+        mov     di, BUF + 0x40
+        mov     cx, 17
+        xor     al, al
+        rep     stosb
+        mov     ax, 0x1009
+        mov     dx, BUF + 0x40
+        int     0x10
+        mov     eax, [BUF + 0x40]
+        mov     ebx, [BUF + 0x40 + 12]
+        mov     cl, [BUF + 0x40 + 16]
+        VAL32   "palregs[0]", eax
+        VAL32   "palregs[12]", ebx
+        VAL8    "overscan", cl
+        mov     ax, 0x1008
+        int     0x10
+        VAL8    "overscan 08", bh
+        mov     dword [BUF], 0x0C0B0A01         ; DAC 20h-21h: 01 0A 0B, 0C 0D 0E
+        mov     word [BUF + 4], 0x0E0D
+        mov     ax, 0x1012
+        mov     bx, 0x20
+        mov     cx, 2
+        mov     dx, BUF
+        int     0x10
+        mov     dword [BUF + 8], 0
+        mov     word [BUF + 12], 0
+        mov     ax, 0x1017
+        mov     bx, 0x20
+        mov     cx, 2
+        mov     dx, BUF + 8
+        int     0x10
+        VAL32   "dacblk", [BUF + 8]
+        VAL16   "dacblk+4", [BUF + 12]
+        mov     ax, 0x101B              ; grey: (30*1+59*10+11*11+50)/100 = 7
+        mov     bx, 0x20
+        mov     cx, 1
+        int     0x10
+        mov     ax, 0x1015
+        mov     bx, 0x20
+        int     0x10
+        SHOWREGS "grey 20"
+        mov     ax, 0x0003              ; default palette back
+        int     0x10
+
+        ; ------------------------------------------------ modes 1 and 7
+        mov     ax, 0x0001
+        int     0x10
+        mov     ah, 0x0F
+        int     0x10
+        mov     bx, [0x44C]
+        mov     cl, 0x01
+        call    crtc_show
+        SHOWREGS "mode 1"
+        mov     ax, 0x0007
+        int     0x10
+        mov     ax, 0x0E4D              ; 'M'
+        int     0x10
+        mov     ah, 0x0F
+        int     0x10
+        mov     bx, [0x463]
+        mov     cx, [0x410]
+        and     cx, 0x30
+        push    es
+        mov     dx, 0xB000
+        mov     es, dx
+        mov     dx, [es:0]
+        pop     es
+        SHOWREGS "mode 7"
+        mov     dx, 0x3B4
+        mov     al, 0x0F
+        out     dx, al
+        inc     dx
+        in      al, dx
+        VAL8    "mono cr0F", al
+        mov     ax, 0x0083              ; mode 3, memory kept
+        int     0x10
+        mov     ah, 0x0F
+        int     0x10
+        push    es
+        mov     bx, 0xB800
+        mov     es, bx
+        mov     bx, [es:0]
+        pop     es
+        mov     cx, [0x410]
+        and     cx, 0x30
+        mov     dl, [0x487]
+        SHOWREGS "mode 83h"
+        mov     ax, 0x0003
+        int     0x10
 
         ; ------------------------------------------------ mode 13h
         mov     ax, 0x0013
@@ -685,6 +815,46 @@ start:
         mov     ax, 0x4F0A
         int     0x10
         VAL16   "4f0a", ax
+        ; 4F00 for a VBE 1.x caller: 256 bytes, strings in ROM
+        mov     dword [BUF], 0
+        mov     dword [BUF + 0x100], 0x12345678
+        mov     ax, 0x4F00
+        mov     di, BUF
+        int     0x10
+        mov     bx, [BUF + 8]                   ; OEM string segment
+        mov     ecx, [BUF + 0x100]
+        mov     dx, [BUF + 0x10]                ; mode list segment
+        SHOWREGS "4f00 v1"
+        VAL32   "after block", ecx
+        ; 4F02 keeping memory (bit 15), without the LFB bit
+        mov     ax, 0x4F02
+        mov     bx, 0x8142
+        int     0x10
+        mov     ax, 0x4F03
+        int     0x10
+        xor     cx, cx
+        xor     dx, dx
+        SHOWREGS "4f03 nolfb"
+        xor     ax, ax
+        mov     fs, ax
+        mov     edi, LFB
+        mov     eax, [fs:edi + 767 * 4096 + 4 * 1023]
+        VAL32   "lfb kept2", eax
+        ; 4F05 on an invalid window fails
+        mov     ax, 0x4F05
+        mov     bx, 0x0001
+        xor     dx, dx
+        int     0x10
+        VAL16   "4f05 winB", ax
+        ; the far window function
+        mov     bx, 0
+        mov     dx, 2
+        call    far [MIB + 0x0C]
+        VAL16   "winfunc", ax
+        mov     ax, 0x4F05
+        mov     bx, 0x0100
+        int     0x10
+        VAL16   "bank", dx
         ; a VBE mode with the 8-bit (packed pixel) 640x480 mode, then
         ; back to text through 4F02
         mov     ax, 0x4F02
@@ -855,6 +1025,44 @@ font_check:
         out     dx, ax
         pop     es
         VAL16   "font A mismatches", bx
+        ret
+
+; plane 2 at A0000 (font access) and back to text addressing
+plane2_on:
+        push    ax
+        push    dx
+        mov     dx, 0x3C4
+        mov     ax, 0x0402
+        out     dx, ax
+        mov     ax, 0x0704
+        out     dx, ax
+        mov     dx, 0x3CE
+        mov     ax, 0x0204
+        out     dx, ax
+        mov     ax, 0x0005
+        out     dx, ax
+        mov     ax, 0x0406
+        out     dx, ax
+        pop     dx
+        pop     ax
+        ret
+plane2_off:
+        push    ax
+        push    dx
+        mov     dx, 0x3C4
+        mov     ax, 0x0302
+        out     dx, ax
+        mov     ax, 0x0304
+        out     dx, ax
+        mov     dx, 0x3CE
+        mov     ax, 0x0004
+        out     dx, ax
+        mov     ax, 0x1005
+        out     dx, ax
+        mov     ax, 0x0E06
+        out     dx, ax
+        pop     dx
+        pop     ax
         ret
 
 ; Unreal mode: FS with a 4 GiB limit.
