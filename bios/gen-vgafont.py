@@ -293,21 +293,53 @@ def cell_glyph(code, h):
     up, dn, lf, rt = B[code]
     cy = h // 2 - 1                     # centre row (single line)
     px = [[0] * 8 for _ in range(h)]
-    vx = {1: [3], 2: [2, 4]}            # columns of vertical lines
-    hy = {1: [cy], 2: [cy - 1, cy + 1]}  # rows of horizontal lines
-    # vertical strokes
-    for w, y0, y1 in ((up, 0, cy + 1), (dn, cy, h)):
-        if not w:
-            continue
-        for x in vx[w]:
-            for y in range(y0, y1):
-                if 0 <= y < h:
-                    px[y][x] = 1
-    for w, x0, x1 in ((lf, 0, 4), (rt, 3, 8)):
-        if not w:
-            continue
-        for y in hy[w]:
-            for x in range(x0, x1):
+    # single arms: 1-pixel lines from the edge to the centre (x=3, y=cy)
+    if up == 1:
+        for y in range(0, cy + 1):
+            px[y][3] = 1
+    if dn == 1:
+        for y in range(cy, h):
+            px[y][3] = 1
+    if lf == 1:
+        for x in range(0, 4):
+            px[cy][x] = 1
+    if rt == 1:
+        for x in range(3, 8):
+            px[cy][x] = 1
+    # double arms: 3-pixel thick strokes (x 2-4, y cy-1..cy+1) reaching the
+    # centre square when the other direction is double too; the double
+    # lines are the outline of their union
+    dv = 2 in (up, dn)
+    dh = 2 in (lf, rt)
+    thick = [[0] * 8 for _ in range(h)]
+    x0 = 2 if dv else 3
+    y0 = cy - 1 if dh else cy
+    if up == 2:
+        for y in range(0, cy + 2 if dh else cy + 1):
+            for x in (2, 3, 4):
+                thick[y][x] = 1
+    if dn == 2:
+        for y in range(y0, h):
+            for x in (2, 3, 4):
+                thick[y][x] = 1
+    if lf == 2:
+        for y in (cy - 1, cy, cy + 1):
+            for x in range(0, 5 if dv else 4):
+                thick[y][x] = 1
+    if rt == 2:
+        for y in (cy - 1, cy, cy + 1):
+            for x in range(x0, 8):
+                thick[y][x] = 1
+
+    def inside(y, x):
+        if y < 0 or y >= h or x < 0 or x >= 8:
+            return True                 # the line continues in the next cell
+        return thick[y][x]
+    for y in range(h):
+        for x in range(8):
+            if thick[y][x] and not all(inside(y + dy, x + dx)
+                                       for dy in (-1, 0, 1)
+                                       for dx in (-1, 0, 1)):
                 px[y][x] = 1
     return [sum(px[y][x] << (7 - x) for x in range(8)) for y in range(h)]
 
