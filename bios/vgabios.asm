@@ -12,9 +12,10 @@
 ; BIOS data area (40:49-40:66, 40:84-40:8A) and in the VGA/DISPI registers.
 ;
 ; Not done: CGA graphics modes 04h-06h, EGA modes 0Dh-11h, reading
-; characters back in graphics modes (AH=08h returns 0 there), AH=0Bh,
-; AH=10h subfunctions other than those listed in the dispatcher, AH=12h
-; other than BL=10h, AH=1Ch, VBE 4F0Ah protected-mode interface, DDC.
+; characters back in graphics modes (AH=08h returns 0 there), AH=0Bh
+; BH=1 (CGA palettes), AH=10h subfunctions other than those listed in
+; fn_palette, AH=12h other than BL=10h/34h/36h, AH=1Ch (returns AL=0),
+; VBE 4F0Ah protected-mode interface (fails), DDC (4F15h: unsupported).
 ;
 ; The checksum byte (last byte of the image) is patched by the build
 ; (bios/bios.am).
@@ -108,14 +109,20 @@ int10:
 functab:
         dw      fn_setmode, fn_cursor_shape, fn_set_cursor, fn_get_cursor
         dw      fn_lightpen, fn_set_page, fn_scroll_up, fn_scroll_down
-        dw      fn_read_char, fn_write_char_attr, fn_write_char, fn_nop
+        dw      fn_read_char, fn_write_char_attr, fn_write_char, fn_border
         dw      fn_write_pixel, fn_read_pixel, fn_teletype, fn_get_mode
         dw      fn_palette, fn_font, fn_altsel, fn_write_string
         dw      fn_nop, fn_nop, fn_nop, fn_nop
         dw      fn_nop, fn_nop, fn_dcc, fn_state
+        dw      fn_savestate
 NFUNC   equ     ($ - functab) / 2
 
 fn_nop: ret
+
+; AH=1Ch (save/restore video state): not supported, AL=0 says so.
+fn_savestate:
+        mov     byte [bp + R_AL], 0
+        ret
 
 fn_lightpen:
         mov     byte [bp + R_AH], 0

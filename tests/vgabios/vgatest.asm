@@ -461,6 +461,59 @@ start:
         mov     ax, 0x0003
         int     0x10
 
+        ; ------------------------------------------------ 12h/34h, 36h, 0Bh, 1Ch
+        mov     ax, 0x1201              ; cursor emulation off
+        mov     bl, 0x34
+        int     0x10
+        push    ax
+        mov     ah, 1
+        mov     cx, 0x0607
+        int     0x10
+        pop     ax
+        mov     bl, [0x487]
+        mov     cl, 0x0A
+        call    crtc_show
+        mov     cl, 0x0B
+        call    crtc_show
+        SHOWREGS "emul off"
+        mov     ax, 0x1200
+        mov     bl, 0x34
+        int     0x10
+        mov     ah, 1
+        mov     cx, 0x0607
+        int     0x10
+        mov     ax, 0x1201              ; screen off
+        mov     bl, 0x36
+        int     0x10
+        mov     dx, 0x3C4
+        mov     al, 1
+        out     dx, al
+        inc     dx
+        in      al, dx
+        VAL8    "sr1 off", al
+        mov     ax, 0x1200
+        mov     bl, 0x36
+        int     0x10
+        mov     dx, 0x3C4
+        mov     al, 1
+        out     dx, al
+        inc     dx
+        in      al, dx
+        VAL8    "sr1 on", al
+        mov     ah, 0x0B                ; border yellow
+        mov     bx, 0x000E
+        int     0x10
+        mov     ax, 0x1008
+        int     0x10
+        VAL8    "border", bh
+        mov     ah, 0x0B
+        mov     bx, 0x0000
+        int     0x10
+        mov     ax, 0x1C00
+        mov     cx, 7
+        int     0x10
+        VAL8    "1c", al
+
         ; ------------------------------------------------ mode 13h
         mov     ax, 0x0013
         int     0x10
