@@ -11,8 +11,8 @@
 ; Holds no state of its own (the ROM is read-only): everything lives in the
 ; BIOS data area (40:49-40:66, 40:84-40:8A) and in the VGA/DISPI registers.
 ;
-; Not done: CGA graphics modes 04h-06h, EGA modes 0Dh-11h, reading
-; characters back in graphics modes (AH=08h returns 0 there), AH=0Bh
+; Not done: CGA graphics modes 04h-06h, EGA modes 0Dh-11h, a sounding BEL
+; (teletype BEL does nothing), the 40:A8 save pointer table, AH=0Bh
 ; BH=1 (CGA palettes), AH=10h subfunctions other than those listed in
 ; fn_palette, AH=12h other than BL=10h/34h/36h, AH=1Ch (returns AL=0),
 ; VBE 4F0Ah protected-mode interface (fails), DDC (4F15h: unsupported).

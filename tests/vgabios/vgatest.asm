@@ -182,6 +182,28 @@ start:
         int     0x10
         VAL16   "read char", ax
 
+        ; AH=13h with character/attribute pairs, cursor not moved
+        mov     bp, str13a
+        push    cs
+        pop     es
+        mov     ax, 0x1302
+        xor     bh, bh
+        mov     cx, 3
+        mov     dx, 0x0400
+        int     0x10
+        xor     ax, ax
+        mov     es, ax
+        mov     ah, 3
+        int     0x10
+        push    es
+        mov     ax, 0xB800
+        mov     es, ax
+        mov     ax, [es:4 * 160]
+        mov     bx, [es:4 * 160 + 2]
+        mov     cx, [es:4 * 160 + 4]
+        pop     es
+        SHOWREGS "str13 attrs"
+
         ; ------------------------------------------------ 09h + scroll
         mov     ah, 2
         xor     bh, bh
@@ -561,6 +583,13 @@ start:
         jb      .c13
         pop     es
         SHOWREGS "char 13h"
+        mov     ah, 2                   ; read it back
+        xor     bh, bh
+        mov     dx, 0x0001
+        int     0x10
+        mov     ah, 8
+        int     0x10
+        VAL16   "read 13h", ax
 
         ; teletype LF on the last row scrolls the graphics screen
         mov     ax, 0x0C07
@@ -627,6 +656,19 @@ start:
         int     0x10
         pop     ax
         SHOWREGS "char 12h"
+        mov     ah, 2
+        xor     bh, bh
+        xor     dx, dx
+        int     0x10
+        mov     ah, 8
+        int     0x10
+        VAL16   "read 12h", ax
+        mov     ah, 2
+        mov     dx, 0x0005
+        int     0x10
+        mov     ah, 8
+        int     0x10
+        VAL16   "read 12h blank", ax
 
         ; teletype LF on the last row scrolls the graphics screen
         mov     ax, 0x0C07
@@ -1219,6 +1261,7 @@ qemu_rom_setup:
 hello:  db      'Hello', 13, 10, 'VGA', 7, 'X', 8, 'Y', 0
 str13:  db      'string13'
 str13_len equ   $ - str13
+str13a: db      'a', 0x1A, 'b', 0x2B, 'c', 0x3C
 final:  db      13, 10, 'x86pc VGA BIOS test: mode 3 text OK', 0
 
         ROM_END
