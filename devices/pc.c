@@ -424,6 +424,14 @@ PC *pc_new(const PCConfig *cfg, char *err, size_t errlen, int *status)
         phys_add_rom(pc->mem, 0x100000 - low, cfg->bios + (sz - low), low) < 0)
         return fail(pc, status, 1, err, errlen,
                     "cannot map the BIOS ROM", 0, 0);
+    if (cfg->vgabios_size > 128 * 1024)
+        return fail(pc, status, 2, err, errlen,
+                    "VGA BIOS image is %u bytes; at most 128 KiB fit at "
+                    "0xC0000", (unsigned)cfg->vgabios_size, 0);
+    if (cfg->vgabios && cfg->vgabios_size &&
+        phys_add_rom(pc->mem, 0xC0000, cfg->vgabios, cfg->vgabios_size) < 0)
+        return fail(pc, status, 1, err, errlen,
+                    "cannot map the VGA BIOS ROM", 0, 0);
 
     pc->bus = iobus_new();
     if (!pc->bus)
@@ -658,6 +666,9 @@ PC *pc_new(const PCConfig *cfg, char *err, size_t errlen, int *status)
         fw_cfg_e820_entry(e, 0, cfg->ram_size, FW_CFG_E820_RAM);
         fw_cfg_add_file(pc->fwcfg, "etc/e820", e, sizeof e);
     }
+    if (cfg->vgabios && cfg->vgabios_size)
+        fw_cfg_add_file(pc->fwcfg, "vgaroms/vgabios.bin", cfg->vgabios,
+                        cfg->vgabios_size);
 
     /* Last, so that a clash names the user's -device option. */
     if (cfg->debug_exit) {

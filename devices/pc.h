@@ -41,6 +41,11 @@ typedef struct PCConfig {
     uint64_t ram_size;          /* bytes */
     const uint8_t *bios;        /* ROM image, copied by pc_new() */
     size_t bios_size;           /* 64, 128 or 256 KiB */
+    /* VGA BIOS (option ROM) mapped read-only at 0xC0000 and also offered
+     * as fw_cfg file "vgaroms/vgabios.bin" (SeaBIOS runs those); copied by
+     * pc_new().  NULL/0: none.  At most 128 KiB (0xC0000-0xDFFFF). */
+    const uint8_t *vgabios;
+    size_t vgabios_size;
 
     int debugcon;               /* port 0xE9 console present */
     PCChar debugcon_chr;

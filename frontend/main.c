@@ -45,6 +45,9 @@ static const char usage_text[] =
     "                     1 MiB to 3584 MiB)\n"
     "  -bios FILE         BIOS ROM image of 64, 128 or 256 KiB (default: the\n"
     "                     bios.bin built with x86pc)\n"
+    "  -vgabios FILE      VGA BIOS (option ROM, at most 128 KiB) mapped at\n"
+    "                     0xC0000 (default: the vgabios.bin built with x86pc,\n"
+    "                     if found); -vgabios none: no VGA BIOS\n"
     "  -debugcon DEV      port 0xE9 debug console: stdio, file:PATH or null\n"
     "                     (or pty / tcp:... as for -serial)\n"
     "  -postcode file:PATH  append every byte written to port 0x80 to PATH\n"
@@ -366,6 +369,7 @@ static void on_signal(int sig)
 typedef struct Options {
     uint64_t ram;
     const char *bios;
+    const char *vgabios;        /* -vgabios FILE or "none" */
     HostChar debugcon;
     int have_debugcon;
     HostChar debugcon2; /* port 0x402 */
@@ -727,9 +731,10 @@ static void parse_args(Options *o, int argc, char **argv)
             continue;
         }
         static const char *const with_arg[] = {
-            "m", "bios", "debugcon", "postcode", "serial", "display",
-            "device", "d", "icount", "rtc", "hda", "hdb", "hdc", "hdd",
-            "cdrom", "drive", "boot", "gdb", "fda", "fdb", "debugcon2", NULL};
+            "m", "bios", "vgabios", "debugcon", "postcode", "serial",
+            "display", "device", "d", "icount", "rtc", "hda", "hdb", "hdc",
+            "hdd", "cdrom", "drive", "boot", "gdb", "fda", "fdb", "debugcon2",
+            NULL};
         int known = 0;
         for (int k = 0; with_arg[k]; k++)
             known |= !strcmp(name, with_arg[k]);
@@ -743,6 +748,8 @@ static void parse_args(Options *o, int argc, char **argv)
             o->ram = parse_mem(v);
         } else if (!strcmp(name, "bios")) {
             o->bios = v;
+        } else if (!strcmp(name, "vgabios")) {
+            o->vgabios = v;
         } else if (!strcmp(name, "debugcon")) {
             chr_parse(&o->debugcon, "-debugcon", v, 0);
             o->have_debugcon = 1;
@@ -849,6 +856,33 @@ static uint8_t *load_bios(const char *path, size_t *size, int explicit)
         die_usage("-bios '%s': image is %s%zu bytes; it must be exactly 64, "
                   "128 or 256 KiB", path, n > 256 * 1024 ? "over " : "",
                   n > 256 * 1024 ? (size_t)256 * 1024 : n);
+    *size = n;
+    return buf;
+}
+
+/* Reads the VGA BIOS image (1 byte to 128 KiB); NULL if it cannot be
+ * opened and !explicit. */
+static uint8_t *load_vgabios(const char *path, size_t *size, int explicit)
+{
+    const size_t max = 128 * 1024;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        if (!explicit)
+            return NULL;
+        die_usage("-vgabios '%s': cannot open: %s", path, strerror(errno));
+    }
+    uint8_t *buf = malloc(max + 1);
+    if (!buf)
+        die_usage("out of memory");
+    size_t n = fread(buf, 1, max + 1, f);
+    int err = ferror(f);
+    fclose(f);
+    if (err || n == 0 || n > max)
+        free(buf);
+    if (err)
+        die_usage("-vgabios '%s': read error", path);
+    if (n == 0 || n > max)
+        die_usage("-vgabios '%s': image must be 1 byte to 128 KiB", path);
     *size = n;
     return buf;
 }
@@ -962,11 +996,31 @@ int main(int argc, char **argv)
                       cand[1]);
     }
 
+    /* VGA BIOS: -vgabios FILE|none, else the build tree's, else the
+     * installed one, else none. */
+    size_t vgabios_size = 0;
+    uint8_t *vgabios = NULL;
+    if (o.vgabios && !strcmp(o.vgabios, "none")) {
+        vgabios = NULL;
+    } else if (o.vgabios) {
+        vgabios = load_vgabios(o.vgabios, &vgabios_size, 1);
+    } else {
+        const char *cand[2] = {NULL, X86PC_DATADIR "/vgabios.bin"};
+#ifdef X86PC_BUILDDIR
+        cand[0] = X86PC_BUILDDIR "/bios/vgabios.bin";
+#endif
+        for (int i = 0; i < 2 && !vgabios; i++)
+            if (cand[i])
+                vgabios = load_vgabios(cand[i], &vgabios_size, 0);
+    }
+
     Host host = {.o = &o};
     PCConfig cfg = {
         .ram_size = o.ram,
         .bios = bios,
         .bios_size = bios_size,
+        .vgabios = vgabios,
+        .vgabios_size = vgabios_size,
         .postcode = {.opaque = &host, .write = postcode_out},
         .debug_exit = o.debug_exit,
         .debug_exit_base = (uint16_t)o.debug_exit_base,
@@ -1051,6 +1105,7 @@ int main(int argc, char **argv)
     int status = 2;
     PC *pc = pc_new(&cfg, err, sizeof(err), &status);
     free(bios);
+    free(vgabios);
     if (!pc) {
         fprintf(stderr, "x86pc: %s\n", err);
         return status;
