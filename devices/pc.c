@@ -485,6 +485,13 @@ void pc_free(PC *pc)
 VGAState *pc_vga(PC *pc) { return pc->vga; }
 I8042 *pc_kbc(PC *pc) { return pc->kbc; }
 CPUState *pc_cpu(PC *pc) { return pc->cpu; }
+PhysMem *pc_mem(PC *pc) { return pc->mem; }
+
+void pc_request_reset(PC *pc)
+{
+    pc->reset_requested = 1;
+    cpu_request_stop(pc->cpu);
+}
 
 /* ------------------------------------------------------------ run loop */
 

@@ -109,4 +109,11 @@ struct VGAState *pc_vga(PC *pc);
 struct I8042 *pc_kbc(PC *pc);
 struct CPUState;
 struct CPUState *pc_cpu(PC *pc);
+/* Guest physical memory (monitor "xp", debuggers). */
+struct PhysMem;
+struct PhysMem *pc_mem(PC *pc);
+/* A reset as if the guest had pulled the reset line (monitor
+ * "system_reset"): takes effect between run slices; with no_reboot the run
+ * ends instead. */
+void pc_request_reset(PC *pc);
 #endif

@@ -20,6 +20,7 @@
 
 #include "devices/blockdev.h"
 #include "devices/pc.h"
+#include "frontend/ui.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -47,7 +48,22 @@ static const char usage_text[] =
     "  -serial DEV        next COM port (COM1..COM4): stdio, file:PATH, null "
     "or\n"
     "                     none (default: COM1 present, output discarded)\n"
-    "  -display TYPE      none or sdl (only none works for now)\n"
+    "  -display TYPE      sdl[,scale=integer|smooth][,full-screen=on], curses\n"
+    "                     (text modes in the terminal) or none; default: sdl\n"
+    "                     when built with SDL2 and $DISPLAY/$WAYLAND_DISPLAY\n"
+    "                     is set, else none.  In the window: Ctrl+Alt+F full\n"
+    "                     screen, a click grabs the mouse, Ctrl+Alt+G frees it\n"
+    "  -nographic         no window: COM1 and the monitor on the terminal\n"
+    "                     (C-a c switches, C-a x quits, C-a h helps)\n"
+    "  -monitor stdio     the monitor on the terminal (type help)\n"
+    "  -screenshot FILE.png  write the screen to FILE.png at exit\n"
+    "  -name NAME         machine name (window title)\n"
+    "  -full-screen       start the window in full screen\n"
+    "  -no-shutdown       when the guest stops, stay paused (window and\n"
+    "                     monitor open) until quit\n"
+    "  -k LAYOUT          keyboard layout: en-us (the only one for now)\n"
+    "  -readconfig FILE   options from FILE (name=value lines), in place\n"
+    "  -writeconfig FILE  write the options given to FILE\n"
     "  -device isa-debug-exit[,iobase=ADDR][,iosize=N]\n"
     "                     writing V to the port exits with status (V<<1)|1\n"
     "                     (defaults: iobase=0x501, iosize=2)\n"
@@ -242,6 +258,7 @@ typedef struct Options {
     int have_drive[PC_MAX_IDE];
     int snapshot;
     const char *boot_order;
+    UIOptions ui; /* display, monitor, screenshot...: frontend/ui.c */
 } Options;
 
 /* -hda/-hdb/-hdc/-hdd/-cdrom/-drive: one IDE slot. */
@@ -384,22 +401,6 @@ static void parse_debug(Options *o, const char *list)
         else
             die_usage("-d: unknown log item '%s' (try -d help)", tok);
     }
-}
-
-static void parse_display(const char *s)
-{
-    if (!strcmp(s, "none"))
-        return;
-    if (!strcmp(s, "sdl")) {
-#ifdef HAVE_SDL2
-        fprintf(stderr, "x86pc: note: -display sdl is not implemented yet; "
-                        "using -display none\n");
-        return;
-#else
-        die_usage("-display sdl: this x86pc was built without SDL2");
-#endif
-    }
-    die_usage("-display '%s': unknown display (use none or sdl)", s);
 }
 
 /* -icount [shift=]N */
@@ -546,8 +547,15 @@ static void parse_args(Options *o, int argc, char **argv)
             o->snapshot = 1;
             continue;
         }
+        int ui_arity = ui_option_arity(name);
+        if (ui_arity >= 0) {
+            if (ui_arity && i + 1 >= argc)
+                die_usage("option -%s needs an argument", name);
+            ui_option(&o->ui, name, ui_arity ? argv[++i] : NULL);
+            continue;
+        }
         static const char *const with_arg[] = {
-            "m", "bios", "debugcon", "postcode", "serial", "display",
+            "m", "bios", "debugcon", "postcode", "serial",
             "device", "d", "icount", "rtc", "hda", "hdb", "hdc", "hdd",
             "cdrom", "drive", "boot", NULL};
         int known = 0;
@@ -575,8 +583,6 @@ static void parse_args(Options *o, int argc, char **argv)
                 die_usage("-serial: at most %d serial ports (COM1..COM4)",
                           PC_MAX_SERIAL);
             chr_parse(&o->serial[o->nserial++], "-serial", v, 1);
-        } else if (!strcmp(name, "display")) {
-            parse_display(v);
         } else if (!strcmp(name, "device")) {
             parse_device(o, v);
         } else if (!strcmp(name, "icount")) {
@@ -653,6 +659,7 @@ static uint8_t *load_bios(const char *path, size_t *size, int explicit)
 
 typedef struct Host {
     Options *o;
+    UI *ui;
     FILE *postcode;
     int postcode_dirty;
 } Host;
@@ -688,13 +695,15 @@ static int host_poll(void *opaque)
 {
     Host *h = opaque;
     flush_all(h);
-    return got_signal != 0;
+    return got_signal != 0 || (h->ui && ui_poll(h->ui));
 }
 
 static void host_idle(void *opaque, unsigned max_ms)
 {
     Host *h = opaque;
     flush_all(h);
+    if (h->ui && ui_idle(h->ui, max_ms))
+        return;
     for (int i = 0; i < h->o->nserial; i++) {
         HostChar *c = &h->o->serial[i];
         if (c->in_fd >= 0 && !c->in_eof) {
@@ -710,6 +719,7 @@ static void host_idle(void *opaque, unsigned max_ms)
 int main(int argc, char **argv)
 {
     static Options o;
+    ui_config_argv(&argc, &argv); /* -readconfig / -writeconfig */
     parse_args(&o, argc, argv);
 
     /* BIOS: -bios FILE, else the one in the build tree, else installed. */
@@ -784,7 +794,11 @@ int main(int argc, char **argv)
         cfg.debugcon = 1;
         cfg.debugcon_chr = (PCChar){&o.debugcon, chr_write, NULL};
     }
-    if (o.nserial == 0) { /* COM1 is always fitted */
+    int stdio_used = o.have_debugcon && o.debugcon.kind == CHR_STDIO;
+    for (int i = 0; i < o.nserial; i++)
+        stdio_used |= o.serial[i].kind == CHR_STDIO;
+    host.ui = ui_new(&o.ui, &cfg, o.nserial, stdio_used);
+    if (o.nserial == 0 && !ui_owns_com1(host.ui)) { /* COM1 always fitted */
         chr_parse(&o.serial[0], "-serial", "null", 0);
         o.nserial = 1;
     }
@@ -817,13 +831,22 @@ int main(int argc, char **argv)
     sigaction(SIGHUP, &sa, NULL);
     if (raw)
         tty_raw();
+    if (ui_start(host.ui, pc, &got_signal, err, sizeof(err)) < 0) {
+        tty_restore();
+        fprintf(stderr, "x86pc: %s\n", err);
+        ui_free(host.ui);
+        pc_free(pc);
+        return 1;
+    }
 
     char msg[512];
     status = pc_run(pc, msg, sizeof(msg));
+    status = ui_finish(host.ui, status, msg); /* -no-shutdown, -screenshot */
     flush_all(&host);
     tty_restore();
     if (msg[0])
         fprintf(stderr, "x86pc: %s\n", msg);
+    ui_free(host.ui);
     pc_free(pc);
     for (int k = 0; k < PC_MAX_IDE; k++) {
         blockdev_close(bds[k]); /* flushes; NULL is fine */
