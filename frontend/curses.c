@@ -57,14 +57,17 @@ CursesView *cursesview_new(VGAState *vga, I8042 *kbc, char *err,
     nonl();
     keypad(stdscr, TRUE);
     nodelay(stdscr, TRUE);
-    if (has_colors() && start_color() == OK && COLOR_PAIRS >= 65) {
+    if (has_colors() && start_color() == OK && COLOR_PAIRS >= 64) {
         static const short map[8] = {COLOR_BLACK, COLOR_BLUE, COLOR_GREEN,
                                      COLOR_CYAN, COLOR_RED, COLOR_MAGENTA,
                                      COLOR_YELLOW, COLOR_WHITE};
         v->colour = 1;
+        /* Pair bg * 8 + fg; pair 0 is fixed (default colours) and only
+         * stands for black on black, drawn as blanks. */
         for (int bg = 0; bg < 8; bg++)
             for (int fg = 0; fg < 8; fg++)
-                init_pair((short)(1 + bg * 8 + fg), map[fg], map[bg]);
+                if (bg || fg)
+                    init_pair((short)(bg * 8 + fg), map[fg], map[bg]);
     }
     v->cols = v->rows = -1;
     return v;
@@ -239,9 +242,11 @@ void cursesview_render(CursesView *v, const char *status)
                     continue;
                 v->shown[i] = cell;
                 unsigned a = cell >> 8;
-                chtype ct = cp437(cell & 0xFF);
+                unsigned fg = a & 7, bg = (a >> 4) & 7;
+                /* Same foreground and background: nothing to see. */
+                chtype ct = fg == bg && !(a & 8) ? ' ' : cp437(cell & 0xFF);
                 if (v->colour)
-                    ct |= COLOR_PAIR(1 + ((a >> 4) & 7) * 8 + (a & 7));
+                    ct |= COLOR_PAIR(bg * 8 + fg);
                 else if ((a & 0x70) && !(a & 0x07))
                     ct |= A_REVERSE;
                 if (a & 8)

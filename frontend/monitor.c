@@ -33,6 +33,7 @@ struct Monitor {
     char line[LINE_MAX_LEN];
     size_t len;
     int last_cr; /* the previous byte was CR (swallow the LF of CR LF) */
+    MonitorDisplayHooks disp;
 };
 
 typedef struct Ctx {
@@ -72,6 +73,14 @@ Monitor *monitor_new(PC *pc)
 }
 
 void monitor_free(Monitor *m) { free(m); }
+
+void monitor_set_display_hooks(Monitor *m, const MonitorDisplayHooks *h)
+{
+    if (h)
+        m->disp = *h;
+    else
+        memset(&m->disp, 0, sizeof(m->disp));
+}
 int monitor_paused(const Monitor *m) { return m->paused; }
 void monitor_set_paused(Monitor *m, int paused) { m->paused = paused != 0; }
 int monitor_quit_requested(const Monitor *m) { return m->quit; }
@@ -92,11 +101,13 @@ static const char help_text[] =
     "info status                 running, paused or halted\n"
     "info registers              the CPU registers\n"
     "info version                the x86pc version\n"
+    "info display                the host window (size, scale)\n"
     "x /Nfmt ADDR                dump N units of linear memory (fmt: x d u o"
     " c;\n"
     "                            size b h w g; default /1xw)\n"
     "xp /Nfmt ADDR               the same for physical memory\n"
     "screendump FILE.png         save the screen as a PNG image\n"
+    "windowdump FILE.png         save what the host window shows (scaled)\n"
     "sendkey KEYS                press keys, e.g. ctrl-alt-delete, a, "
     "shift-f1\n"
     "system_reset                reset the machine\n"
@@ -396,11 +407,19 @@ int monitor_exec(Monitor *m, const char *line, MonitorOut out, void *opaque)
             info_registers(m, &c);
             return 0;
         }
+        if (!strcmp(args, "display")) {
+            if (m->disp.info)
+                m->disp.info(m->disp.opaque, out, opaque);
+            else
+                say(&c, "no host display window\n");
+            return 0;
+        }
         if (!strcmp(args, "version")) {
             say(&c, "%s\n", PACKAGE_VERSION);
             return 0;
         }
-        say(&c, "info: unknown item '%s' (status, registers, version)\n",
+        say(&c, "info: unknown item '%s' (status, registers, display, "
+                "version)\n",
             args);
         return -1;
     }
@@ -410,6 +429,22 @@ int monitor_exec(Monitor *m, const char *line, MonitorOut out, void *opaque)
         return cmd_x(m, &c, 1, args);
     if (!strcmp(cmdname, "screendump"))
         return cmd_screendump(m, &c, args);
+    if (!strcmp(cmdname, "windowdump")) {
+        char err[300];
+        if (!*args) {
+            say(&c, "windowdump: expected a file name\n");
+            return -1;
+        }
+        if (!m->disp.windowdump) {
+            say(&c, "windowdump: no host display window\n");
+            return -1;
+        }
+        if (m->disp.windowdump(m->disp.opaque, args, err, sizeof(err)) < 0) {
+            say(&c, "windowdump: %s\n", err);
+            return -1;
+        }
+        return 0;
+    }
     if (!strcmp(cmdname, "sendkey"))
         return cmd_sendkey(m, &c, args);
     if (!strcmp(cmdname, "system_reset")) {

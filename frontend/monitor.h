@@ -4,7 +4,8 @@
  * N count, format x d u o c, size b h w g), screendump FILE.png,
  * sendkey KEYS (QEMU key names, combos with '-', e.g. ctrl-alt-delete),
  * system_reset, system_powerdown (no ACPI yet: says so), stop, cont,
- * quit (q).
+ * quit (q); with a host display also info display and windowdump
+ * FILE.png (what the host window shows, scaled: for tests).
  *
  * monitor_exec() runs one command line and writes its output through a
  * callback, so any front end (stdio, -nographic, a GDB stub's qRcmd) can
@@ -33,6 +34,19 @@ int monitor_exec(Monitor *m, const char *line, MonitorOut out, void *opaque);
 void monitor_feed(Monitor *m, int ch, MonitorOut out, void *opaque);
 /* Prints the banner and the "(x86pc) " prompt. */
 void monitor_start(Monitor *m, MonitorOut out, void *opaque);
+
+/* Host display hooks for "info display" and "windowdump" (any may be
+ * NULL; without them the commands say there is no window). */
+typedef struct MonitorDisplayHooks {
+    void *opaque;
+    /* One or more '\n'-terminated lines describing the display. */
+    void (*info)(void *opaque, MonitorOut out, void *out_opaque);
+    /* Writes the window's current contents as a PNG; 0, or -1 with a
+     * one-line reason in err. */
+    int (*windowdump)(void *opaque, const char *path, char *err,
+                      size_t errlen);
+} MonitorDisplayHooks;
+void monitor_set_display_hooks(Monitor *m, const MonitorDisplayHooks *h);
 
 int monitor_paused(const Monitor *m);
 void monitor_set_paused(Monitor *m, int paused);

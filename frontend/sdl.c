@@ -13,6 +13,7 @@
 #include "devices/i8042.h"
 #include "devices/vga.h"
 #include "frontend/keymap.h"
+#include "frontend/png.h"
 
 #define TYPEMATIC_DELAY_MS 500
 #define TYPEMATIC_PERIOD_MS 92 /* 10.9 characters per second */
@@ -35,6 +36,7 @@ struct SDLView {
     char title[256];
     char base[200];   /* title without the grab hint */
     int need_present; /* window exposed/resized: present even if clean */
+    unsigned long frames, uploads;
 };
 
 static int int_scale(int w, int h)
@@ -312,7 +314,9 @@ void sdlview_render(SDLView *v)
         const uint8_t *src = (const uint8_t *)px + (size_t)r.y * stride +
                              (size_t)r.x * 4;
         SDL_UpdateTexture(v->tex, &sr, src, stride);
+        v->uploads++;
     }
+    v->frames++;
     SDL_SetRenderDrawColor(v->ren, 0, 0, 0, 255);
     SDL_RenderClear(v->ren);
     SDL_RenderCopy(v->ren, v->tex, NULL, NULL);
@@ -330,4 +334,47 @@ void sdlview_title(SDLView *v, const char *base)
         snprintf(v->title, sizeof(v->title), "%s", t);
         SDL_SetWindowTitle(v->win, t);
     }
+}
+
+void sdlview_info(SDLView *v, char *buf, size_t len)
+{
+    int ww = 0, wh = 0;
+    SDL_GetRendererOutputSize(v->ren, &ww, &wh);
+    snprintf(buf, len, "sdl: window %dx%d, guest %dx%d, %s scale %d, full "
+             "screen %s, mouse %s, %lu frames, %lu uploads\n", ww, wh, v->tw,
+             v->th, v->opt.smooth ? "smooth" : "integer", v->scale,
+             v->full ? "on" : "off", v->grabbed ? "grabbed" : "free",
+             v->frames, v->uploads);
+}
+
+int sdlview_windowdump(SDLView *v, const char *path, char *err,
+                       size_t errlen)
+{
+    int ww = 0, wh = 0;
+    if (SDL_GetRendererOutputSize(v->ren, &ww, &wh) < 0 || ww <= 0 ||
+        wh <= 0) {
+        snprintf(err, errlen, "no window size: %s", SDL_GetError());
+        return -1;
+    }
+    uint32_t *px = malloc((size_t)ww * (size_t)wh * 4);
+    if (!px) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    SDL_SetRenderDrawColor(v->ren, 0, 0, 0, 255);
+    SDL_RenderClear(v->ren);
+    SDL_RenderCopy(v->ren, v->tex, NULL, NULL);
+    int r = SDL_RenderReadPixels(v->ren, NULL, SDL_PIXELFORMAT_RGB888, px,
+                                 ww * 4);
+    SDL_RenderPresent(v->ren);
+    if (r < 0) {
+        snprintf(err, errlen, "cannot read the window: %s", SDL_GetError());
+        free(px);
+        return -1;
+    }
+    for (size_t i = 0; i < (size_t)ww * (size_t)wh; i++)
+        px[i] &= 0xFFFFFF;
+    r = png_save(path, ww, wh, px, ww * 4, err, errlen);
+    free(px);
+    return r;
 }

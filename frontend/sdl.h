@@ -35,4 +35,10 @@ void sdlview_render(SDLView *v);
  * to SDL if the result changed. */
 void sdlview_title(SDLView *v, const char *base);
 int sdlview_grabbed(const SDLView *v);
+/* One line: window and guest sizes, scale, full screen, grab, frames. */
+void sdlview_info(SDLView *v, char *buf, size_t len);
+/* Redraws the window and writes what it shows (renderer output size) as a
+ * PNG.  0, or -1 with a reason in err. */
+int sdlview_windowdump(SDLView *v, const char *path, char *err,
+                       size_t errlen);
 #endif

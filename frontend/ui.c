@@ -51,6 +51,7 @@ struct UI {
     unsigned mips_ms;
     double mips;
     int quit;
+    int stopped_note; /* title: the machine stopped (-no-shutdown) */
 #ifdef HAVE_SDL2
     SDLView *sdl;
 #endif
@@ -491,6 +492,24 @@ UI *ui_new(UIOptions *o, PCConfig *cfg, int nserial, int stdio_used)
 
 int ui_owns_com1(const UI *ui) { return ui->com1; }
 
+#ifdef HAVE_SDL2
+static void sdl_info(void *opaque, MonitorOut out, void *oo)
+{
+    UI *ui = opaque;
+    char line[256];
+    sdlview_info(ui->sdl, line, sizeof(line));
+    out(oo, line);
+}
+
+static int sdl_windowdump(void *opaque, const char *path, char *err,
+                          size_t errlen)
+{
+    UI *ui = opaque;
+    sdlview_render(ui->sdl); /* bring the window up to date first */
+    return sdlview_windowdump(ui->sdl, path, err, errlen);
+}
+#endif
+
 int ui_start(UI *ui, PC *pc, volatile sig_atomic_t *stop_flag, char *err,
              size_t errlen)
 {
@@ -507,6 +526,8 @@ int ui_start(UI *ui, PC *pc, volatile sig_atomic_t *stop_flag, char *err,
         ui->sdl = sdlview_new(pc_vga(pc), pc_kbc(pc), &so, err, errlen);
         if (!ui->sdl)
             return -1;
+        MonitorDisplayHooks h = {ui, sdl_info, sdl_windowdump};
+        monitor_set_display_hooks(ui->mon, &h);
     }
 #endif
 #ifdef HAVE_CURSES
@@ -529,11 +550,13 @@ int ui_start(UI *ui, PC *pc, volatile sig_atomic_t *stop_flag, char *err,
     return 0;
 }
 
+
 static void title(UI *ui, char *buf, size_t len)
 {
-    snprintf(buf, len, "x86pc%s%s - %s - %.0f MIPS",
+    snprintf(buf, len, "x86pc%s%s - %s - %.0f MIPS%s",
              ui->o->name ? " - " : "", ui->o->name ? ui->o->name : "",
-             monitor_state(ui->mon), ui->mips);
+             monitor_state(ui->mon), ui->mips,
+             ui->stopped_note ? " - the guest stopped; C-a x quits" : "");
 }
 
 /* Input, the monitor and the display; no blocking. */
@@ -636,7 +659,10 @@ int ui_finish(UI *ui, int status, const char *msg)
                      "monitor%s\n", msg ? msg : "", msg && *msg ? "; " : "",
                      ui->display == UI_DISPLAY_SDL ? " or close the window"
                                                    : "");
-            out_stdout(ui, line);
+            if (ui->display == UI_DISPLAY_CURSES)
+                ui->stopped_note = 1; /* the status line says it */
+            else
+                out_stdout(ui, line);
             monitor_set_paused(ui->mon, 1);
             while (!ui->quit && !*ui->stop) {
                 read_stdin(ui, PAUSE_WAIT_MS);

@@ -36,6 +36,10 @@ need() {
 # The cells vgatext.asm draws (720x400, 9x16 cells): red block, blue
 # blank, yellow block, green everywhere else.
 CELLS="0,0-8,15=AA0000 9,0-17,15=0000AA 0,16-8,31=FFFF55 18,0-719,15=00AA00 9,16-719,399=00AA00 0,32-8,399=00AA00"
+# vga13.bin (mode 13h, 320x200): red corners, green elsewhere; and the
+# same at 2x (the SDL window).
+CELLS13="0,0=AA0000 1,0-319,198=00AA00 0,1-318,199=00AA00 319,199=AA0000"
+WIN13="0,0-1,1=AA0000 2,0-639,397=00AA00 0,2-637,399=00AA00 638,398-639,399=AA0000"
 
 finish() {
     echo "1..$n"

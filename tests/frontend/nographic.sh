@@ -16,6 +16,18 @@ ok $? "C-a c opens the monitor"
 grep -q 'terminated (C-a x)' "$T/out"
 ok $? "C-a x says it quits"
 
+# COM1 on the terminal: what is typed reaches the guest (Ctrl+C included,
+# C-a C-a as one C-a), what it sends appears on stdout.
+printf 'ab\003\001\001q' |
+    timeout 60 $X86PC_EMU "$X86PC" -bios tests/frontend/serecho.bin -m 16 \
+        -nographic >"$T/out" 2>"$T/err"
+rc=$?
+ok $rc "the serial echo ROM halts after 'q' (exit $rc)"
+grep -q '^READY' "$T/out"
+ok $? "COM1 output appears on the terminal"
+grep -q '61 62 03 01 71' "$T/out" && grep -q '^BYE' "$T/out"
+ok $? "typed bytes reach COM1: a b Ctrl+C, C-a C-a as C-a, q"
+
 timeout 60 $X86PC_EMU "$X86PC" -bios "$ROM" -m 16 -nographic \
     -display sdl >"$T/out" 2>"$T/err" </dev/null
 rc=$?

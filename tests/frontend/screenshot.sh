@@ -16,6 +16,11 @@ ok $? "the screenshot is 720x400 with the cells the ROM drew"
 [ $? -ne 0 ]
 ok $? "pngcheck notices a wrong pixel"
 
+timeout 60 $X86PC_EMU "$X86PC" -bios tests/frontend/vga13.bin -m 16 \
+    -display none -screenshot "$T/m13.png" >"$T/out" 2>"$T/err" </dev/null
+"$PNGCHECK" "$T/m13.png" 320 200 $CELLS13 2>"$T/err"
+ok $? "mode 13h: a 320x200 screenshot with the pixels the ROM drew"
+
 timeout 60 $X86PC_EMU "$X86PC" -bios "$ROM" -m 16 -display none \
     -screenshot "$T/shot.txt" >"$T/out" 2>"$T/err" </dev/null
 rc=$?

@@ -20,7 +20,8 @@ if ! "$X86PC" -display sdl -help >/dev/null 2>&1; then
 fi
 
 # Commands arrive after a delay so that the window has shown some frames.
-(sleep 2; printf '%s\n' 'info status' "screendump $T/sdl.png" 'quit') |
+(sleep 2; printf '%s\n' 'info status' 'info display' \
+    "screendump $T/sdl.png" "windowdump $T/win.png" 'quit') |
     timeout 60 xvfb-run -a -s '-screen 0 1024x768x24' \
         env SDL_VIDEODRIVER=x11 "$X86PC" -bios "$ROM" -m 16 -display sdl \
         -monitor stdio -no-shutdown -name xvfbtest \
@@ -33,6 +34,24 @@ ok $? "the monitor works next to the window"
 ok $? "the monitor's screendump shows the text screen"
 "$PNGCHECK" "$T/exit.png" 720 400 $CELLS 2>"$T/err"
 ok $? "-screenshot at exit with the SDL display"
+grep -q 'sdl: window 720x400, guest 720x400, integer scale 1' "$T/out"
+ok $? "info display: a 720x400 window at scale 1 for text mode"
+"$PNGCHECK" "$T/win.png" 720 400 $CELLS 2>"$T/err"
+ok $? "the window itself (read back from the renderer) shows the cells"
+! grep -qi 'cannot' "$T/err"
+ok $? "no SDL errors on stderr"
+
+# Mode 13h: the window is 2x (640x400), nearest-neighbour.
+(sleep 2; printf '%s\n' 'info display' "windowdump $T/win13.png" 'quit') |
+    timeout 60 xvfb-run -a -s '-screen 0 1024x768x24' \
+        env SDL_VIDEODRIVER=x11 "$X86PC" -bios tests/frontend/vga13.bin \
+        -m 16 -display sdl -monitor stdio -no-shutdown >"$T/out" 2>"$T/err"
+rc=$?
+ok $rc "mode 13h under Xvfb (exit $rc)"
+grep -q 'sdl: window 640x400, guest 320x200, integer scale 2' "$T/out"
+ok $? "info display: 320x200 is shown at 2x"
+"$PNGCHECK" "$T/win13.png" 640 400 $WIN13 2>"$T/err"
+ok $? "the window holds every guest pixel as a 2x2 block"
 ! grep -qi 'cannot' "$T/err"
 ok $? "no SDL errors on stderr"
 finish
