@@ -794,10 +794,11 @@ int main(int argc, char **argv)
         cfg.debugcon = 1;
         cfg.debugcon_chr = (PCChar){&o.debugcon, chr_write, NULL};
     }
-    int stdio_used = o.have_debugcon && o.debugcon.kind == CHR_STDIO;
+    int serial_stdio = 0;
     for (int i = 0; i < o.nserial; i++)
-        stdio_used |= o.serial[i].kind == CHR_STDIO;
-    host.ui = ui_new(&o.ui, &cfg, o.nserial, stdio_used);
+        serial_stdio |= o.serial[i].kind == CHR_STDIO;
+    host.ui = ui_new(&o.ui, &cfg, o.nserial, serial_stdio,
+                     o.have_debugcon && o.debugcon.kind == CHR_STDIO);
     if (o.nserial == 0 && !ui_owns_com1(host.ui)) { /* COM1 always fitted */
         chr_parse(&o.serial[0], "-serial", "null", 0);
         o.nserial = 1;

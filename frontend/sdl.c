@@ -91,6 +91,18 @@ SDLView *sdlview_new(VGAState *vga, I8042 *kbc, const SDLViewOpts *o,
         free(v);
         return NULL;
     }
+    /* Without a window system SDL falls back to drivers that show
+     * nothing; only accept them when asked for by name. */
+    const char *drv = SDL_GetCurrentVideoDriver();
+    if (drv && (!strcmp(drv, "offscreen") || !strcmp(drv, "dummy")) &&
+        !getenv("SDL_VIDEODRIVER")) {
+        snprintf(err, errlen, "-display sdl: no window system (SDL found "
+                 "only its '%s' driver; is $DISPLAY or $WAYLAND_DISPLAY "
+                 "set?)", drv);
+        SDL_Quit();
+        free(v);
+        return NULL;
+    }
     Uint32 fl = SDL_WINDOW_ALLOW_HIGHDPI;
     if (o->smooth)
         fl |= SDL_WINDOW_RESIZABLE;
@@ -340,11 +352,12 @@ void sdlview_info(SDLView *v, char *buf, size_t len)
 {
     int ww = 0, wh = 0;
     SDL_GetRendererOutputSize(v->ren, &ww, &wh);
+    const char *drv = SDL_GetCurrentVideoDriver();
     snprintf(buf, len, "sdl: window %dx%d, guest %dx%d, %s scale %d, full "
-             "screen %s, mouse %s, %lu frames, %lu uploads\n", ww, wh, v->tw,
-             v->th, v->opt.smooth ? "smooth" : "integer", v->scale,
+             "screen %s, mouse %s, %lu frames, %lu uploads, driver %s\n", ww,
+             wh, v->tw, v->th, v->opt.smooth ? "smooth" : "integer", v->scale,
              v->full ? "on" : "off", v->grabbed ? "grabbed" : "free",
-             v->frames, v->uploads);
+             v->frames, v->uploads, drv ? drv : "?");
 }
 
 int sdlview_windowdump(SDLView *v, const char *path, char *err,

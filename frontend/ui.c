@@ -52,6 +52,7 @@ struct UI {
     double mips;
     int quit;
     int stopped_note; /* title: the machine stopped (-no-shutdown) */
+    int sdl_fallback; /* SDL chosen by default: use none if it fails */
 #ifdef HAVE_SDL2
     SDLView *sdl;
 #endif
@@ -448,7 +449,8 @@ static void read_stdin(UI *ui, int timeout_ms)
 
 /* ------------------------------------------------------------ setup */
 
-UI *ui_new(UIOptions *o, PCConfig *cfg, int nserial, int stdio_used)
+UI *ui_new(UIOptions *o, PCConfig *cfg, int nserial, int serial_stdio,
+           int debugcon_stdio)
 {
     UI *ui = calloc(1, sizeof(*ui));
     if (!ui)
@@ -460,9 +462,6 @@ UI *ui_new(UIOptions *o, PCConfig *cfg, int nserial, int stdio_used)
             ui_die("-nographic cannot be combined with -display sdl/curses");
         disp = UI_DISPLAY_NONE;
         if (nserial == 0) {
-            if (stdio_used)
-                ui_die("-nographic: stdio is already used by another "
-                       "option (give -serial explicitly)");
             ui->com1 = 1;
             cfg->serial[0].present = 1;
             cfg->serial[0].chr = (PCChar){ui, com1_write, com1_read};
@@ -472,19 +471,21 @@ UI *ui_new(UIOptions *o, PCConfig *cfg, int nserial, int stdio_used)
         disp = UI_DISPLAY_NONE;
 #ifdef HAVE_SDL2
         if ((getenv("DISPLAY") && *getenv("DISPLAY")) ||
-            (getenv("WAYLAND_DISPLAY") && *getenv("WAYLAND_DISPLAY")))
+            (getenv("WAYLAND_DISPLAY") && *getenv("WAYLAND_DISPLAY"))) {
             disp = UI_DISPLAY_SDL;
+            ui->sdl_fallback = 1; /* not asked for: fall back to none */
+        }
 #endif
     }
-    if (disp == UI_DISPLAY_CURSES && (stdio_used || o->monitor_stdio))
+    if (disp == UI_DISPLAY_CURSES &&
+        (serial_stdio || debugcon_stdio || o->monitor_stdio))
         ui_die("-display curses uses the terminal: it cannot be combined "
                "with stdio for -serial, -debugcon or -monitor");
-    if (o->monitor_stdio && (stdio_used || ui->com1)) {
-        if (ui->com1)
-            ui_die("-monitor stdio with -nographic: the monitor is already "
-                   "on the terminal (C-a c)");
+    if (o->monitor_stdio && ui->com1)
+        ui_die("-monitor stdio with -nographic: the monitor is already on "
+               "the terminal (C-a c)");
+    if (o->monitor_stdio && serial_stdio)
         ui_die("-monitor stdio: stdio is already used by -serial");
-    }
     ui->display = disp;
     ui->stdin_reader = ui->com1 || o->monitor_stdio;
     return ui;
@@ -524,10 +525,15 @@ int ui_start(UI *ui, PC *pc, volatile sig_atomic_t *stop_flag, char *err,
     if (ui->display == UI_DISPLAY_SDL) {
         SDLViewOpts so = {ui->o->smooth, ui->o->full_screen};
         ui->sdl = sdlview_new(pc_vga(pc), pc_kbc(pc), &so, err, errlen);
-        if (!ui->sdl)
+        if (!ui->sdl && !ui->sdl_fallback)
             return -1;
-        MonitorDisplayHooks h = {ui, sdl_info, sdl_windowdump};
-        monitor_set_display_hooks(ui->mon, &h);
+        if (!ui->sdl) {
+            fprintf(stderr, "x86pc: note: %s; using -display none\n", err);
+            ui->display = UI_DISPLAY_NONE;
+        } else {
+            MonitorDisplayHooks h = {ui, sdl_info, sdl_windowdump};
+            monitor_set_display_hooks(ui->mon, &h);
+        }
     }
 #endif
 #ifdef HAVE_CURSES

@@ -45,11 +45,12 @@ void ui_option(UIOptions *o, const char *name, const char *arg);
 void ui_config_argv(int *argc, char ***argv);
 
 /* Before pc_new(): checks the options against each other (nserial = number
- * of -serial options, stdio_used = some -serial/-debugcon uses stdio) and,
- * for -nographic without -serial, attaches COM1 to the terminal
- * multiplexer: then returns 1 (cfg->serial[0] is set).  Exits with status
- * 2 on a conflict. */
-UI *ui_new(UIOptions *o, PCConfig *cfg, int nserial, int stdio_used);
+ * of -serial options; serial_stdio: one of them is stdio; debugcon_stdio:
+ * -debugcon stdio) and, for -nographic without -serial, attaches COM1 to
+ * the terminal multiplexer (cfg->serial[0] is set; ui_owns_com1() then
+ * says 1).  Exits with status 2 on a conflict. */
+UI *ui_new(UIOptions *o, PCConfig *cfg, int nserial, int serial_stdio,
+           int debugcon_stdio);
 /* After pc_new(): opens the window / terminal.  stop_flag: the front end's
  * signal flag (nonzero = leave).  0, or -1 with a message in err. */
 int ui_start(UI *ui, PC *pc, volatile sig_atomic_t *stop_flag, char *err,
