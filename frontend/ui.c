@@ -53,6 +53,7 @@ struct UI {
     int quit;
     int stopped_note; /* title: the machine stopped (-no-shutdown) */
     int sdl_fallback; /* SDL chosen by default: use none if it fails */
+    int out_dirty;    /* COM1 output waiting in stdout's buffer */
 #ifdef HAVE_SDL2
     SDLView *sdl;
 #endif
@@ -256,6 +257,10 @@ static void read_config(ArgVec *out, const char *path, int depth)
     fclose(f);
 }
 
+/* Not static: the expanded argument vector must stay reachable (leak
+ * checkers) after main() has stopped using it. */
+char **x86pc_config_argv;
+
 void ui_config_argv(int *argc, char ***argv)
 {
     int has = 0;
@@ -312,7 +317,8 @@ void ui_config_argv(int *argc, char ***argv)
             ui_die("-writeconfig %s: write error", write_path);
     }
     *argc = av.n;
-    *argv = av.v; /* kept until exit */
+    *argv = av.v;
+    x86pc_config_argv = av.v;
 }
 
 /* ------------------------------------------------------------ terminal */
@@ -357,10 +363,11 @@ static void tty_restore(UI *ui)
 static void com1_write(void *opaque, uint8_t byte)
 {
     UI *ui = opaque;
-    (void)ui;
     putchar(byte);
     if (byte == '\n')
         fflush(stdout);
+    else
+        ui->out_dirty = 1; /* flushed by the next ui_poll */
 }
 
 static int com1_read(void *opaque)
@@ -438,7 +445,7 @@ static void read_stdin(UI *ui, int timeout_ms)
     if (poll(&pfd, 1, timeout_ms) <= 0)
         return;
     uint8_t buf[64];
-    ssize_t n = read(STDIN_FILENO, buf, ui->com1 ? 64 : 1);
+    ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
     if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
         ui->stdin_eof = 1;
         return;
@@ -568,6 +575,10 @@ static void title(UI *ui, char *buf, size_t len)
 /* Input, the monitor and the display; no blocking. */
 static void service(UI *ui, unsigned t, int force_frame)
 {
+    if (ui->out_dirty) {
+        ui->out_dirty = 0;
+        fflush(stdout);
+    }
     if (ui->quit)
         return;
     if ((unsigned)(t - ui->last_input) >= INPUT_MS || force_frame) {
