@@ -832,17 +832,14 @@ int main(int argc, char **argv)
     sigaction(SIGHUP, &sa, NULL);
     if (raw)
         tty_raw();
-    if (ui_start(host.ui, pc, &got_signal, err, sizeof(err)) < 0) {
-        tty_restore();
-        fprintf(stderr, "x86pc: %s\n", err);
-        ui_free(host.ui);
-        pc_free(pc);
-        return 1;
-    }
 
     char msg[512];
-    status = pc_run(pc, msg, sizeof(msg));
-    status = ui_finish(host.ui, status, msg); /* -no-shutdown, -screenshot */
+    if (ui_start(host.ui, pc, &got_signal, msg, sizeof(msg)) < 0) {
+        status = 1; /* no window/terminal: msg says why */
+    } else {
+        status = pc_run(pc, msg, sizeof(msg));
+        status = ui_finish(host.ui, status, msg); /* -no-shutdown etc. */
+    }
     flush_all(&host);
     tty_restore();
     if (msg[0])
