@@ -191,8 +191,11 @@ static void on_key(SDLView *v, const SDL_KeyboardEvent *e, unsigned now)
     int down = e->type == SDL_KEYDOWN;
     if (e->repeat || hid <= 0 || hid > 255)
         return;
-    SDL_Keymod mod = SDL_GetModState();
-    if (down && (mod & KMOD_CTRL) && (mod & KMOD_ALT)) {
+    /* Modifiers from what the guest was sent (not SDL's state), so the
+     * hotkeys follow the keys the guest saw. */
+    int ctrl = v->down[SDL_SCANCODE_LCTRL] || v->down[SDL_SCANCODE_RCTRL];
+    int alt = v->down[SDL_SCANCODE_LALT] || v->down[SDL_SCANCODE_RALT];
+    if (down && ctrl && alt) {
         if (hid == SDL_SCANCODE_F) {
             v->full = !v->full;
             SDL_SetWindowFullscreen(v->win,
