@@ -435,23 +435,36 @@ static void stdin_byte(UI *ui, uint8_t b)
         ui->quit = 1;
 }
 
-static void read_stdin(UI *ui, int timeout_ms)
+/* Reads what the terminal has, waiting up to timeout_ms for it.  Returns
+ * 0 without waiting if there is no terminal input to wait for (none, EOF,
+ * or the guest is not taking COM1 input). */
+static int read_stdin(UI *ui, int timeout_ms)
 {
     if (!ui->stdin_reader || ui->stdin_eof)
-        return;
+        return 0;
     if (ui->com1 && ui->serq_n >= MUXQ / 2 && !ui->in_monitor)
-        return; /* let the guest catch up */
+        return 0; /* let the guest catch up */
     struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
     if (poll(&pfd, 1, timeout_ms) <= 0)
-        return;
+        return 1;
     uint8_t buf[64];
     ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
     if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
         ui->stdin_eof = 1;
-        return;
+        return 1;
     }
     for (ssize_t i = 0; i < n; i++)
         stdin_byte(ui, buf[i]);
+    return 1;
+}
+
+/* Waits up to ms for terminal input, or just sleeps. */
+static void wait_input(UI *ui, int ms)
+{
+    if (!read_stdin(ui, ms)) {
+        struct timespec ts = {0, (long)ms * 1000000L};
+        nanosleep(&ts, NULL);
+    }
 }
 
 /* ------------------------------------------------------------ setup */
@@ -625,11 +638,7 @@ int ui_poll(UI *ui)
 {
     service(ui, now_ms(), 0);
     while (!ui->quit && monitor_paused(ui->mon) && !*ui->stop) {
-        read_stdin(ui, PAUSE_WAIT_MS);
-        if (!ui->stdin_reader || ui->stdin_eof) {
-            struct timespec ts = {0, PAUSE_WAIT_MS * 1000000L};
-            nanosleep(&ts, NULL);
-        }
+        wait_input(ui, PAUSE_WAIT_MS);
         service(ui, now_ms(), 0);
     }
     return ui->quit;
@@ -637,12 +646,7 @@ int ui_poll(UI *ui)
 
 int ui_idle(UI *ui, unsigned max_ms)
 {
-    if (!ui->stdin_reader || ui->stdin_eof)
-        return 0;
-    if (ui->com1 && ui->serq_n && !ui->in_monitor)
-        return 1; /* input is waiting for the guest: don't sleep */
-    read_stdin(ui, (int)max_ms);
-    return 1;
+    return read_stdin(ui, (int)max_ms); /* 0: the caller sleeps */
 }
 
 static void screenshot(UI *ui)
@@ -682,11 +686,7 @@ int ui_finish(UI *ui, int status, const char *msg)
                 out_stdout(ui, line);
             monitor_set_paused(ui->mon, 1);
             while (!ui->quit && !*ui->stop) {
-                read_stdin(ui, PAUSE_WAIT_MS);
-                if (!ui->stdin_reader || ui->stdin_eof) {
-                    struct timespec ts = {0, PAUSE_WAIT_MS * 1000000L};
-                    nanosleep(&ts, NULL);
-                }
+                wait_input(ui, PAUSE_WAIT_MS);
                 service(ui, now_ms(), 0);
                 /* "cont" cannot resume a machine that has stopped. */
                 monitor_set_paused(ui->mon, 1);
