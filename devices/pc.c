@@ -733,6 +733,12 @@ CPUState *pc_cpu(PC *pc) { return pc->cpu; }
 PhysMem *pc_mem(PC *pc) { return pc->mem; }
 int pc_cpu_stop(const PC *pc) { return pc->cpu_stop; }
 
+void pc_request_reset(PC *pc)
+{
+    pc->reset_requested = 1;
+    cpu_request_stop(pc->cpu);
+}
+
 /* ------------------------------------------------------------ run loop */
 
 static uint64_t now_ms(void)

@@ -129,5 +129,8 @@ int pc_run(PC *pc, char *msg, size_t msglen);
 /* For the front end: the display and input devices. */
 struct VGAState *pc_vga(PC *pc);
 struct I8042 *pc_kbc(PC *pc);
-
+/* A reset as if the guest had pulled the reset line (monitor
+ * "system_reset"): takes effect between run slices; with no_reboot the run
+ * ends instead. */
+void pc_request_reset(PC *pc);
 #endif

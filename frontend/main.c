@@ -23,6 +23,7 @@
 #include "devices/pc.h"
 #include "frontend/debugger.h"
 #include "frontend/chardev.h"
+#include "frontend/ui.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -60,7 +61,22 @@ static const char usage_text[] =
     "  -debugcon2 DEV     second debug console at port 0x402 (SeaBIOS/OVMF\n"
     "                     debug port; QEMU: -device isa-debugcon,iobase=0x402);\n"
     "                     DEV as for -debugcon\n"
-    "  -display TYPE      none or sdl (only none works for now)\n"
+    "  -display TYPE      sdl[,scale=integer|smooth][,full-screen=on], curses\n"
+    "                     (text modes in the terminal) or none; default: sdl\n"
+    "                     when built with SDL2 and $DISPLAY/$WAYLAND_DISPLAY\n"
+    "                     is set, else none.  In the window: Ctrl+Alt+F full\n"
+    "                     screen, a click grabs the mouse, Ctrl+Alt+G frees it\n"
+    "  -nographic         no window: COM1 and the monitor on the terminal\n"
+    "                     (C-a c switches, C-a x quits, C-a h helps)\n"
+    "  -monitor stdio     the monitor on the terminal (type help)\n"
+    "  -screenshot FILE.png  write the screen to FILE.png at exit\n"
+    "  -name NAME         machine name (window title)\n"
+    "  -full-screen       start the window in full screen\n"
+    "  -no-shutdown       when the guest stops, stay paused (window and\n"
+    "                     monitor open) until quit\n"
+    "  -k LAYOUT          keyboard layout: en-us (the only one for now)\n"
+    "  -readconfig FILE   options from FILE (name=value lines), in place\n"
+    "  -writeconfig FILE  write the options given to FILE\n"
     "  -device isa-debug-exit[,iobase=ADDR][,iosize=N]\n"
     "                     writing V to the port exits with status (V<<1)|1\n"
     "                     (defaults: iobase=0x501, iosize=2)\n"
@@ -397,6 +413,7 @@ typedef struct Options {
     int start_paused;     /* -S */
     int debugger;         /* -debugger */
     int magic_break;      /* -magic-break */
+    UIOptions ui; /* display, monitor, screenshot...: frontend/ui.c */
 } Options;
 
 /* -hda/-hdb/-hdc/-hdd/-cdrom/-drive: one IDE slot. */
@@ -558,22 +575,6 @@ static void parse_debug(Options *o, const char *list)
     }
 }
 
-static void parse_display(const char *s)
-{
-    if (!strcmp(s, "none"))
-        return;
-    if (!strcmp(s, "sdl")) {
-#ifdef HAVE_SDL2
-        fprintf(stderr, "x86pc: note: -display sdl is not implemented yet; "
-                        "using -display none\n");
-        return;
-#else
-        die_usage("-display sdl: this x86pc was built without SDL2");
-#endif
-    }
-    die_usage("-display '%s': unknown display (use none or sdl)", s);
-}
-
 /* -icount [shift=]N */
 static void parse_icount(Options *o, const char *s)
 {
@@ -730,11 +731,17 @@ static void parse_args(Options *o, int argc, char **argv)
                 o->magic_break = 1;
             continue;
         }
+        int ui_arity = ui_option_arity(name);
+        if (ui_arity >= 0) {
+            if (ui_arity && i + 1 >= argc)
+                die_usage("option -%s needs an argument", name);
+            ui_option(&o->ui, name, ui_arity ? argv[++i] : NULL);
+            continue;
+        }
         static const char *const with_arg[] = {
             "m", "bios", "vgabios", "debugcon", "postcode", "serial",
-            "display", "device", "d", "icount", "rtc", "hda", "hdb", "hdc",
-            "hdd", "cdrom", "drive", "boot", "gdb", "fda", "fdb", "debugcon2",
-            NULL};
+            "device", "d", "icount", "rtc", "hda", "hdb", "hdc", "hdd",
+            "cdrom", "drive", "boot", "gdb", "fda", "fdb", "debugcon2", NULL};
         int known = 0;
         for (int k = 0; with_arg[k]; k++)
             known |= !strcmp(name, with_arg[k]);
@@ -765,8 +772,6 @@ static void parse_args(Options *o, int argc, char **argv)
                 die_usage("-serial: at most %d serial ports (COM1..COM4)",
                           PC_MAX_SERIAL);
             chr_parse(&o->serial[o->nserial++], "-serial", v, 1);
-        } else if (!strcmp(name, "display")) {
-            parse_display(v);
         } else if (!strcmp(name, "gdb")) {
             o->gdb = v;
         } else if (!strcmp(name, "device")) {
@@ -891,6 +896,7 @@ static uint8_t *load_vgabios(const char *path, size_t *size, int explicit)
 
 typedef struct Host {
     Options *o;
+    UI *ui;
     FILE *postcode;
     int postcode_dirty;
     Dbg *dbg;     /* -gdb / -debugger */
@@ -940,13 +946,15 @@ static int host_poll(void *opaque)
         if (h->o->debugger && got_signal == SIGINT)
             got_signal = 0; /* Ctrl-C typed at the prompt */
     }
-    return got_signal != 0;
+    return got_signal != 0 || (h->ui && ui_poll(h->ui));
 }
 
 static void host_idle(void *opaque, unsigned max_ms)
 {
     Host *h = opaque;
     flush_all(h);
+    if (h->ui && ui_idle(h->ui, max_ms))
+        return;
     /* Wait for input on any serial port (or a client for a tcp server). */
     struct pollfd pfd[PC_MAX_SERIAL];
     int n = 0;
@@ -974,6 +982,7 @@ static void host_idle(void *opaque, unsigned max_ms)
 int main(int argc, char **argv)
 {
     static Options o;
+    ui_config_argv(&argc, &argv); /* -readconfig / -writeconfig */
     parse_args(&o, argc, argv);
 
     /* BIOS: -bios FILE, else the one in the build tree, else installed. */
@@ -1086,7 +1095,12 @@ int main(int argc, char **argv)
     }
     cfg.log_unimp = o.log_unimp;
     signal(SIGPIPE, SIG_IGN); /* a tcp peer going away is not fatal */
-    if (o.nserial == 0) { /* COM1 is always fitted */
+    int serial_stdio = 0;
+    for (int i = 0; i < o.nserial; i++)
+        serial_stdio |= o.serial[i].kind == CHR_STDIO;
+    host.ui = ui_new(&o.ui, &cfg, o.nserial, serial_stdio,
+                     o.have_debugcon && o.debugcon.kind == CHR_STDIO);
+    if (o.nserial == 0 && !ui_owns_com1(host.ui)) { /* COM1 always fitted */
         chr_parse(&o.serial[0], "-serial", "null", 0);
         o.nserial = 1;
     }
@@ -1143,7 +1157,12 @@ int main(int argc, char **argv)
     char msg[512];
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    status = pc_run(pc, msg, sizeof(msg));
+    if (ui_start(host.ui, pc, &got_signal, msg, sizeof(msg)) < 0) {
+        status = 1; /* no window/terminal: msg says why */
+    } else {
+        status = pc_run(pc, msg, sizeof(msg));
+        status = ui_finish(host.ui, status, msg); /* -no-shutdown etc. */
+    }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     flush_all(&host);
     if (host.dbg) {
@@ -1183,6 +1202,7 @@ int main(int argc, char **argv)
                 ic ? (double)st.icache_hits / (double)ic : 0.0,
                 (unsigned long long)st.icache_smc);
     }
+    ui_free(host.ui);
     pc_free(pc);
     for (int k = 0; k < PC_MAX_IDE; k++) {
         blockdev_close(bds[k]); /* flushes; NULL is fine */

@@ -1,0 +1,57 @@
+#!/bin/bash
+# -display sdl under Xvfb: the window opens on the virtual X server, the
+# firmware's text screen is rendered, the monitor's screendump holds it and
+# the X server's own copy of the window (xwd, when available) shows the
+# same pixels.  Skips (77) without SDL2 support, xvfb-run or under a
+# cross-build emulator.  TAP output.
+. "${srcdir:-.}/tests/frontend/lib.sh"
+need
+if [ -n "${X86PC_EMU:-}" ]; then
+    echo "1..0 # SKIP cross build"
+    exit 77
+fi
+if ! command -v xvfb-run >/dev/null 2>&1; then
+    echo "1..0 # SKIP xvfb-run not installed (Debian package xvfb)"
+    exit 77
+fi
+if ! "$X86PC" -display sdl -help >/dev/null 2>&1; then
+    echo "1..0 # SKIP x86pc built without SDL2"
+    exit 77
+fi
+
+# Commands arrive after a delay so that the window has shown some frames.
+(sleep 2; printf '%s\n' 'info status' 'info display' \
+    "screendump $T/sdl.png" "windowdump $T/win.png" 'quit') |
+    timeout 60 xvfb-run -a -s '-screen 0 1024x768x24' \
+        env SDL_VIDEODRIVER=x11 "$X86PC" -bios "$ROM" -m 16 -display sdl \
+        -monitor stdio -no-shutdown -name xvfbtest \
+        -screenshot "$T/exit.png" >"$T/out" 2>"$T/err"
+rc=$?
+ok $rc "x86pc -display sdl runs under Xvfb and quits from the monitor (exit $rc)"
+grep -q 'VM status: paused' "$T/out"
+ok $? "the monitor works next to the window"
+"$PNGCHECK" "$T/sdl.png" 720 400 $CELLS 2>"$T/err"
+ok $? "the monitor's screendump shows the text screen"
+"$PNGCHECK" "$T/exit.png" 720 400 $CELLS 2>"$T/err"
+ok $? "-screenshot at exit with the SDL display"
+grep -q 'sdl: window 720x400, guest 720x400, integer scale 1' "$T/out"
+ok $? "info display: a 720x400 window at scale 1 for text mode"
+"$PNGCHECK" "$T/win.png" 720 400 $CELLS 2>"$T/err"
+ok $? "the window itself (read back from the renderer) shows the cells"
+! grep -qi 'cannot' "$T/err"
+ok $? "no SDL errors on stderr"
+
+# Mode 13h: the window is 2x (640x400), nearest-neighbour.
+(sleep 2; printf '%s\n' 'info display' "windowdump $T/win13.png" 'quit') |
+    timeout 60 xvfb-run -a -s '-screen 0 1024x768x24' \
+        env SDL_VIDEODRIVER=x11 "$X86PC" -bios tests/frontend/vga13.bin \
+        -m 16 -display sdl -monitor stdio -no-shutdown >"$T/out" 2>"$T/err"
+rc=$?
+ok $rc "mode 13h under Xvfb (exit $rc)"
+grep -q 'sdl: window 640x400, guest 320x200, integer scale 2' "$T/out"
+ok $? "info display: 320x200 is shown at 2x"
+"$PNGCHECK" "$T/win13.png" 640 400 $WIN13 2>"$T/err"
+ok $? "the window holds every guest pixel as a 2x2 block"
+! grep -qi 'cannot' "$T/err"
+ok $? "no SDL errors on stderr"
+finish
