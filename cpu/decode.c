@@ -424,6 +424,7 @@ static int ends_block(const Insn *i)
 int block_build(CPUState *c, Block *b, const uint8_t *page, uint64_t pa)
 {
     unsigned off = (unsigned)(pa & 0xFFFu), n = 0, bytes = 0;
+    b->pa = 1; /* the entry is being overwritten: invalid until complete */
     if (c->model286)
         return 0; /* the 80286 model's length/LOCK rules: singly */
     while (n < BLOCK_MAX) {
