@@ -21,6 +21,10 @@ typedef struct CPUHost {
     /* Called on a triple fault (after the report is stored), before the CPU
      * resets itself.  May be NULL. */
     void (*triple_fault)(void *opaque);
+    /* The machine's virtual clock in ns.  When set, the TSC runs at 1 GHz
+     * of virtual time (so it agrees with the PIT and the RTC, in realtime
+     * and in -icount mode); when NULL it counts retired instructions. */
+    uint64_t (*clock_ns)(void *opaque);
 } CPUHost;
 
 /* General registers, in encoding order. */

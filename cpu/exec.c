@@ -149,6 +149,9 @@ void cpu_reset(CPUState *c)
     c->sysenter_cs = c->sysenter_esp = c->sysenter_eip = 0;
     c->apic_base = 0xFEE00900ull;
     c->efer = 0;
+    c->misc_enable = 1; /* fast-string operations enabled */
+    c->perf_ctr[0] = c->perf_ctr[1] = 0;
+    c->perf_sel[0] = c->perf_sel[1] = 0;
     c->halted = 0;
     c->inhibit_irq = 0;
     c->nmi_pending = c->nmi_blocked = 0;

@@ -466,16 +466,32 @@ HANDLER(op_mov_to_dr)
 }
 
 /* ---- MSRs, TSC, CPUID, SYSENTER ------------------------------------------------ */
+/* The time-stamp counter: 1 GHz of virtual time when the board provides
+ * its clock, else the retired-instruction count; c->tsc is the offset a
+ * WRMSR to IA32_TIME_STAMP_COUNTER set. */
+static uint64_t tsc_raw(CPUState *c)
+{
+    return c->host.clock_ns ? c->host.clock_ns(c->host.opaque) : c->icount;
+}
+static uint64_t tsc_now(CPUState *c) { return c->tsc + tsc_raw(c); }
+
 static int msr_read(CPUState *c, uint32_t n, uint64_t *v)
 {
     switch (n) {
-    case 0x10: *v = c->tsc + c->icount; return 1;
+    case 0x10: *v = tsc_now(c); return 1;
     case 0x1B: *v = c->apic_base; return 1;
     case 0x174: *v = c->sysenter_cs; return 1;
     case 0x175: *v = c->sysenter_esp; return 1;
     case 0x176: *v = c->sysenter_eip; return 1;
     case 0x8B: *v = 0; return 1; /* microcode signature */
     case 0xC0000080: *v = c->efer; return 1;
+    case 0x1A0: *v = c->misc_enable; return 1; /* IA32_MISC_ENABLE */
+    case 0xC1: case 0xC2: /* P6 performance counters: stored, never count */
+        *v = c->perf_ctr[n - 0xC1];
+        return 1;
+    case 0x186: case 0x187: /* their event selects */
+        *v = c->perf_sel[n - 0x186];
+        return 1;
     }
     return 0;
 }
@@ -483,7 +499,7 @@ static int msr_read(CPUState *c, uint32_t n, uint64_t *v)
 static int msr_write(CPUState *c, uint32_t n, uint64_t v)
 {
     switch (n) {
-    case 0x10: c->tsc = v - c->icount; return 1;
+    case 0x10: c->tsc = v - tsc_raw(c); return 1;
     case 0x1B: c->apic_base = v; return 1;
     case 0x174: c->sysenter_cs = (uint32_t)v & 0xFFFF; return 1;
     case 0x175: c->sysenter_esp = (uint32_t)v; return 1;
@@ -494,6 +510,15 @@ static int msr_write(CPUState *c, uint32_t n, uint64_t v)
             return 0;
         c->efer = v;
         tlb_flush_all(c); /* NX changes what a walk grants */
+        return 1;
+    case 0x1A0: /* fast strings (bit 0) and the other enables: stored */
+        c->misc_enable = v;
+        return 1;
+    case 0xC1: case 0xC2:
+        c->perf_ctr[n - 0xC1] = v & 0xFFFFFFFFFFull; /* 40 bits */
+        return 1;
+    case 0x186: case 0x187:
+        c->perf_sel[n - 0x186] = (uint32_t)v;
         return 1;
     }
     return 0;
@@ -525,7 +550,7 @@ HANDLER(op_rdtsc)
     uint64_t t;
     if ((c->cr4 & CR4_TSD) && c->cpl != 0 && (c->cr0 & CR0_PE))
         EXC_GP(c, 0);
-    t = c->tsc + c->icount;
+    t = tsc_now(c);
     c->regs[R_EAX] = (uint32_t)t;
     c->regs[R_EDX] = (uint32_t)(t >> 32);
 }

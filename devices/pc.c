@@ -296,6 +296,12 @@ static void host_io_write(void *opaque, uint16_t port, uint32_t val,
     iobus_write(pc->bus, port, val, size);
 }
 
+static uint64_t host_clock_ns(void *opaque)
+{
+    PC *pc = opaque;
+    return pc->clk ? vclock_now(pc->clk) : 0;
+}
+
 static int host_intr_ack(void *opaque)
 {
     PC *pc = opaque;
@@ -441,6 +447,7 @@ PC *pc_new(const PCConfig *cfg, char *err, size_t errlen, int *status)
         .io_read = host_io_read,
         .io_write = host_io_write,
         .intr_ack = host_intr_ack,
+        .clock_ns = host_clock_ns,
         .triple_fault = NULL,
     };
     pc->cpu = cpu_new(pc->mem, &host);
