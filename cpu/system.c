@@ -486,6 +486,7 @@ static int msr_read(CPUState *c, uint32_t n, uint64_t *v)
     case 0x8B: *v = 0; return 1; /* microcode signature */
     case 0xC0000080: *v = c->efer; return 1;
     case 0x1A0: *v = c->misc_enable; return 1; /* IA32_MISC_ENABLE */
+    case 0x17: *v = 0; return 1; /* IA32_PLATFORM_ID: platform 0 */
     case 0xC1: case 0xC2: /* P6 performance counters: stored, never count */
         *v = c->perf_ctr[n - 0xC1];
         return 1;
