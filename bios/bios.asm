@@ -13,8 +13,12 @@
 ;   kbd.inc       INT 09h and INT 16h (keytable.inc: the US layout)
 ;   services.inc  INT 08h, 0Eh, 10h (fallback), 11h, 12h, 14h, 15h, 17h,
 ;                 18h, 19h, 1Ah
-;   pci.inc       PCI BIOS 2.1 (INT 1Ah AX=B1xxh), configuration mechanism 1
+;   pci.inc       PCI BIOS 2.1 (INT 1Ah AX=B1xxh), configuration mechanism 1,
+;                 bus 0 enumeration (BARs, IRQ routing, PIIX4 PM)
 ;   vgarom.inc    a PCI VGA BIOS copied to C0000h (QEMU's VGA)
+;   acpi.inc      ACPI tables (RSDP, RSDT, FADT, FACS, DSDT from dsdt.asl),
+;                 BIOS segment shadowing
+;   tables.inc    SMBIOS 2.4 tables
 ;   flat.inc      physical memory above 1 MiB (brief protected mode), the
 ;                 local APIC's virtual wire set-up
 ;
@@ -39,6 +43,8 @@ rom_start:
 %include "pci.inc"
 %include "flat.inc"
 %include "vgarom.inc"
+%include "acpi.inc"
+%include "tables.inc"
 
         align   2
 %include "keytable.inc"
