@@ -600,10 +600,63 @@ pm32:   mov     ax, 0x10
         call    fail
 .mpd:   call    verdict
 
+        call    dump_tables
         call    smbios_check
         call    pci_check
         call    pm_check
         jmp     done
+
+; "X: NAME hex..." lines for the host's check (iasl -d): RSDP, RSDT, FADT,
+; FACS, DSDT.
+dump_tables:
+        mov     esi, [rsdp]
+        mov     ecx, 20
+        mov     eax, 'RSDP'
+        call    dump
+        mov     esi, [rsdt]
+        mov     eax, [esi]
+        mov     ecx, [esi + 4]
+        call    dump
+        mov     esi, [fadt]
+        mov     eax, [esi]
+        mov     ecx, [esi + 4]
+        call    dump
+        mov     esi, [fadt]
+        mov     esi, [esi + 36]
+        mov     eax, [esi]
+        mov     ecx, [esi + 4]
+        call    dump
+        mov     esi, [dsdt]
+        mov     eax, [esi]
+        mov     ecx, [esi + 4]
+        call    dump
+        ret
+
+; "X: " EAX (4 characters) " " and ECX (at most 64 KiB) bytes at ESI in hex.
+dump:   pushad
+        cmp     ecx, 0x10000
+        jbe     .len
+        mov     ecx, 0x10000
+.len:   PRINT   "X: "
+        push    esi
+        push    ecx
+        push    eax
+        mov     esi, esp
+        mov     ecx, 4
+        call    putn
+        pop     eax
+        pop     ecx
+        pop     esi
+        mov     al, ' '
+        call    putc
+.l:     jecxz   .d
+        lodsb
+        call    hex8
+        dec     ecx
+        jmp     .l
+.d:     call    nl
+        popad
+        ret
 
 ; ESI = start, ECX = 16-byte steps: "RSD PTR " with a valid checksum.
 scan_rsdp:
@@ -1070,6 +1123,7 @@ bars_check:
         ret
 
 pirq_irq: db    0, 0, 0, 0
+ide_bar4: dd    0
 
 pci_check:
         ; PIIX3 PIRQ routing
@@ -1158,8 +1212,16 @@ pci_check:
         PRINT   "A: PCI 00:01.1 (IDE) BAR4 "
         mov     ebx, (1 << 3 | 1) << 8 | 0x20
         call    pci_rd
-        call    hex32
-        PRINT   ", command bits 0-2 "
+        mov     [ide_bar4], eax
+        test    al, 1
+        jz      .bm
+        and     eax, 0xFFFFFFFC
+        jz      .bm
+        PRINT   "I/O"
+        jmp     .bmd
+.bm:    PRINT   "not I/O"
+        call    fail
+.bmd:   PRINT   ", command bits 0-2 "
         mov     bl, 0x04
         call    pci_rd
         and     al, 7
@@ -1169,6 +1231,10 @@ pci_check:
         call    pci_rd
         call    hex32
         call    verdict
+        PRINT   "I: PCI 00:01.1 BAR4 "
+        mov     eax, [ide_bar4]
+        call    hex32
+        call    nl
         call    begin
         PRINT   "A: PCI 00:01.3 (PM) PMBA "
         mov     ebx, (1 << 3 | 3) << 8 | 0x40
