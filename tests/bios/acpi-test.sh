@@ -13,7 +13,9 @@
 #     through `iasl -d` without a checksum complaint, the FADT's disassembly
 #     shows the PM blocks, SCI 9 and SMI_CMD B2h, the DSDT differs from
 #     bios/dsdt.aml only in its checksum and the patched TOLM value, and its
-#     disassembly compiles again.
+#     disassembly compiles again;
+#   - with acpiexec (acpica-tools, like iasl): the DSDT's methods run in
+#     ACPICA's interpreter (see acpiexec_check).
 # QEMU runs with its default devices (an e1000 NIC with I/O, memory and ROM
 # BARs next to the VGA's three), x86pc with its own.
 #
@@ -23,8 +25,8 @@
 #   QEMU         qemu-system-i386 command (default qemu-system-i386;
 #                "none" skips the QEMU run)
 #   BIOS_BIN     the BIOS (default bios/bios.bin of the build)
-#   NASM, IASL   assemblers (default nasm, iasl; without iasl the host-side
-#                table checks are skipped)
+#   NASM, IASL, ACPIEXEC  tools (default nasm, iasl, acpiexec; without
+#                iasl the host-side table checks are skipped)
 #   ACPI_TEST_TIMEOUT  seconds per run (default 60)
 #   ACPI_TEST_KEEP=1   keep the work directory
 # Exit: 0 pass, 1 fail, 77 skip (no nasm), 99 hard error.
@@ -33,6 +35,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 nasm=${NASM:-nasm}
 iasl=${IASL:-iasl}
+acpiexec=${ACPIEXEC:-acpiexec}
 tmo=${ACPI_TEST_TIMEOUT:-60}
 x86pc=${X86PC:-./x86pc}
 [ -x "$x86pc" ] || x86pc=$here/../../x86pc
@@ -131,6 +134,63 @@ host_check() {
         return 1
     fi
     echo "ok: $1: iasl -d: RSDT, FADT, FACS, DSDT checksums and FADT fields; DSDT = dsdt.aml + TOLM"
+    if command -v "$acpiexec" >/dev/null 2>&1; then
+        acpiexec_check "$1" || return 1
+    fi
+}
+
+# acpiexec_check NAME: runs control methods of the guest's DSDT in ACPICA's
+# interpreter (operation regions are simulated in memory there): PCI0._CRS
+# (the PCI hole from TOLM), the link devices' _SRS/_CRS/_DIS/_STA round
+# trips through the PIRQ register fields, \_S5.
+acpiexec_check() {
+    d=$work/$1.tables
+    (cd "$d" && "$acpiexec" -b 'evaluate \_SB.PCI0._CRS;
+        evaluate \_SB.LNKC._SRS (23 00 08 18 79 00); evaluate \_SB.LNKC._CRS;
+        evaluate \_SB.LNKC._STA; evaluate \_SB.LNKC._DIS;
+        evaluate \_SB.LNKC._STA; evaluate \_SB.LNKC._CRS;
+        evaluate \_SB.LNKA._PRS; evaluate \_S5' DSDT.dat) \
+        >"$d/acpiexec.log" 2>&1
+    # the evaluations' results, in order, one per line
+    sed -n '/^Evaluating/,$p' "$d/acpiexec.log" |
+        grep -E -e '^ *\[(Buffer|Integer|Package)\]' -e 'Error|failed' \
+        >"$d/acpiexec.res"
+    # PCI0._CRS ends with the hole: min = TOLM, max FEBFFFFF, length
+    top=$(sed -n 's/^A: DSDT: \\_SB.PCI0.TOLM \([0-9A-F]*\) .*/\1/p' "$work/$1.out")
+    le() { printf '%s' "$1" | sed 's/\(..\)\(..\)\(..\)\(..\)/\4 \3 \2 \1/'; }
+    len=$(printf '%08X' $((0xFEC00000 - 0x$top)))
+    want_hole="$(le "$top") FF FF BF FE 00 00 00 00 $(le "$len") 79 00"
+    crs=$(sed -n '/^Evaluation of \\_SB.PCI0._CRS returned/,/^$/p' "$d/acpiexec.log" |
+        sed -n 's/^ *[0-9A-F]\{4\}: \(\([0-9A-F][0-9A-F] \)*[0-9A-F][0-9A-F]\).*/\1/p' |
+        tr '\n' ' ')
+    case $crs in
+    *"$want_hole"*) ;;
+    *)
+        echo "acpi-test: $1: acpiexec: PCI0._CRS does not end with the hole $want_hole: $crs" >&2
+        return 1
+        ;;
+    esac
+    cat >"$d/acpiexec.want" <<'EOF'
+  [Buffer] Length 6E = 
+  [Buffer] Length 06 =     0000: 23 00 08 18 79 00                                // #...y.
+  [Integer] = 000000000000000B
+  [Integer] = 0000000000000009
+  [Buffer] Length 06 =     0000: 23 00 00 18 79 00                                // #...y.
+  [Buffer] Length 06 =     0000: 23 20 0C 18 79 00                                // # ..y.
+  [Package] Contains 4 Elements:
+    [Integer] = 0000000000000000
+    [Integer] = 0000000000000000
+    [Integer] = 0000000000000000
+    [Integer] = 0000000000000000
+EOF
+    norm() { sed -e 's#//.*##' -e 's/  */ /g' -e 's/ *$//' "$1"; }
+    norm "$d/acpiexec.want" >"$d/acpiexec.want.n"
+    norm "$d/acpiexec.res" >"$d/acpiexec.res.n"
+    if ! diff -u "$d/acpiexec.want.n" "$d/acpiexec.res.n" >&2; then
+        echo "acpi-test: $1: acpiexec results differ (log: $d/acpiexec.log)" >&2
+        return 1
+    fi
+    echo "ok: $1: acpiexec: PCI0._CRS hole from TOLM, link _SRS/_CRS/_DIS/_STA/_PRS, \\_S5"
 }
 
 # run NAME COMMAND...: boots the test disk; checks status and lines.
