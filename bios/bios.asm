@@ -2,8 +2,12 @@
 ;
 ; A 64 KiB ROM for a PC like QEMU's `pc` machine (i440FX/PIIX3): it is
 ; mapped at F000:0000 and at FFFF0000; the CPU starts at F000:FFF0.  All of
-; the code runs in real mode from the ROM (no shadow RAM is needed); the
-; BIOS's variables live in the BDA (0040:0000) and a 1 KiB EBDA at 9FC0:0000.
+; the code runs in real mode, from the ROM until fw_tables_init (acpi.inc)
+; copies it into the i440FX shadow RAM behind F0000h (to patch the ACPI and
+; SMBIOS templates in place) and write-protects that; the BIOS's variables
+; live in the BDA (0040:0000) and a 1 KiB EBDA at 9FC0:0000.  POST also
+; uses 10000h-1FFFFh (the ROM copy while shadowing) and 20000h-20FFFh (the
+; PCI BAR table) as scratch.
 ;
 ;   post.inc      power-on self test, boot
 ;   util.inc      console output (port E9h, COM1, the screen once a VGA BIOS

@@ -68,6 +68,15 @@ msg_loadfail:   db "A: stage 2 load FAILED", 10, 0
 stage2_magic:   dd 0x32475453
 
 stage2:
+        ; PCI BIOS: the VGA's BAR0 (as a VGA BIOS reads it)
+        mov     ax, 0xB10A
+        mov     bx, 0x0010              ; 00:02.0
+        mov     di, 0x0010
+        xor     ecx, ecx
+        int     0x1A
+        setc    [b10a_cf]
+        mov     [b10a_ah], ah
+        mov     [b10a_ecx], ecx
         ; E820 map (real mode)
         xor     ebx, ebx
         mov     di, E820_BUF
@@ -100,6 +109,9 @@ gdt_desc:
         dd      gdt
 
 e820_n: dw      0
+b10a_cf: db     0
+b10a_ah: db     0
+b10a_ecx: dd    0
 
 ; ---------------------------------------------------------------- 32-bit
         bits    32
@@ -601,6 +613,17 @@ pm32:   mov     ax, 0x10
 .mpd:   call    verdict
 
         call    dump_tables
+        call    begin
+        PRINT   "A: INT 1Ah B10Ah (real mode) 00:02.0 register 10h: ECX="
+        mov     eax, [b10a_ecx]
+        call    hex32
+        PRINT   " CF="
+        mov     al, [b10a_cf]
+        call    hex8
+        PRINT   " AH="
+        mov     al, [b10a_ah]
+        call    hex8
+        call    verdict
         call    smbios_check
         call    pci_check
         call    pm_check
