@@ -626,8 +626,77 @@ pm32:   mov     ax, 0x10
         call    verdict
         call    smbios_check
         call    pci_check
+        call    pir_check
         call    pm_check
         jmp     done
+
+; The PCI IRQ routing table ($PIR) in F0000h-FFFFFh.
+pir_check:
+        call    begin
+        PRINT   "A: $PIR: "
+        mov     esi, 0xF0000
+        mov     ecx, 0x10000 / 16
+.sc:    cmp     dword [esi], '$PIR'
+        jne     .n
+        push    ecx
+        movzx   ecx, word [esi + 6]
+        call    sum8
+        pop     ecx
+        test    al, al
+        jz      .f
+.n:     add     esi, 16
+        loop    .sc
+        PRINT   "not found"
+        call    fail
+        jmp     verdict
+.f:     PRINT   "checksum ok, version "
+        mov     ax, [esi + 4]
+        call    hex16
+        PRINT   ", router "
+        mov     al, [esi + 8]
+        call    hex8
+        mov     al, ':'
+        call    putc
+        mov     al, [esi + 9]
+        call    hex8
+        PRINT   " compatible "
+        mov     ax, [esi + 12]
+        call    hex16
+        mov     al, ':'
+        call    putc
+        mov     ax, [esi + 14]
+        call    hex16
+        PRINT   ", entries "
+        movzx   eax, word [esi + 6]
+        sub     eax, 32
+        shr     eax, 4
+        mov     ebx, eax
+        call    dec
+        PRINT   " (links = the swizzle, current IRQs allowed)"
+        lea     edi, [esi + 32]
+.e:     test    ebx, ebx
+        jz      .ed
+        dec     ebx
+        movzx   edx, byte [edi + 1]
+        shr     edx, 3                  ; slot
+        xor     ecx, ecx                ; pin
+.p:     lea     eax, [edx + ecx]
+        and     eax, 3
+        add     eax, 0x60
+        lea     ebp, [ecx + ecx * 2]
+        cmp     [edi + 2 + ebp], al
+        je      .pl
+        call    fail
+.pl:    movzx   eax, byte [pirq_irq + eax - 0x60]
+        bt      [edi + 3 + ebp], ax     ; the routed IRQ is allowed
+        jc      .pb
+        call    fail
+.pb:    inc     ecx
+        cmp     ecx, 4
+        jb      .p
+        add     edi, 16
+        jmp     .e
+.ed:    jmp     verdict
 
 ; "X: NAME hex..." lines for the host's check (iasl -d): RSDP, RSDT, FADT,
 ; FACS, DSDT.
