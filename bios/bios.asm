@@ -26,7 +26,9 @@
 ;   flat.inc      physical memory above 1 MiB (brief protected mode), the
 ;                 local APIC's virtual wire set-up
 ;
-; Build: nasm -f bin -o bios.bin bios.asm   (run from this directory or use -I)
+; Build (from the directory above bios/; acpi.inc embeds bios/dsdt.aml,
+; relative to the current directory):
+;   iasl -p bios/dsdt bios/dsdt.asl && nasm -f bin -Ibios/ -o bios.bin bios/bios.asm
 
         cpu     686
         bits    16
