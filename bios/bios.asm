@@ -2,8 +2,12 @@
 ;
 ; A 64 KiB ROM for a PC like QEMU's `pc` machine (i440FX/PIIX3): it is
 ; mapped at F000:0000 and at FFFF0000; the CPU starts at F000:FFF0.  All of
-; the code runs in real mode from the ROM (no shadow RAM is needed); the
-; BIOS's variables live in the BDA (0040:0000) and a 1 KiB EBDA at 9FC0:0000.
+; the code runs in real mode, from the ROM until fw_tables_init (acpi.inc)
+; copies it into the i440FX shadow RAM behind F0000h (to patch the ACPI and
+; SMBIOS templates in place) and write-protects that; the BIOS's variables
+; live in the BDA (0040:0000) and a 1 KiB EBDA at 9FC0:0000.  POST also
+; uses 10000h-1FFFFh (the ROM copy while shadowing) and 20000h-20FFFh (the
+; PCI BAR table) as scratch.
 ;
 ;   post.inc      power-on self test, boot
 ;   util.inc      console output (port E9h, COM1, the screen once a VGA BIOS
@@ -13,12 +17,18 @@
 ;   kbd.inc       INT 09h and INT 16h (keytable.inc: the US layout)
 ;   services.inc  INT 08h, 0Eh, 10h (fallback), 11h, 12h, 14h, 15h, 17h,
 ;                 18h, 19h, 1Ah
-;   pci.inc       PCI BIOS 2.1 (INT 1Ah AX=B1xxh), configuration mechanism 1
+;   pci.inc       PCI BIOS 2.1 (INT 1Ah AX=B1xxh), configuration mechanism 1,
+;                 bus 0 enumeration (BARs, IRQ routing, PIIX4 PM)
 ;   vgarom.inc    a PCI VGA BIOS copied to C0000h (QEMU's VGA)
+;   acpi.inc      ACPI tables (RSDP, RSDT, FADT, FACS, DSDT from dsdt.asl),
+;                 BIOS segment shadowing
+;   tables.inc    SMBIOS 2.4 tables
 ;   flat.inc      physical memory above 1 MiB (brief protected mode), the
 ;                 local APIC's virtual wire set-up
 ;
-; Build: nasm -f bin -o bios.bin bios.asm   (run from this directory or use -I)
+; Build (from the directory above bios/; acpi.inc embeds bios/dsdt.aml,
+; relative to the current directory):
+;   iasl -p bios/dsdt bios/dsdt.asl && nasm -f bin -Ibios/ -o bios.bin bios/bios.asm
 
         cpu     686
         bits    16
@@ -39,6 +49,8 @@ rom_start:
 %include "pci.inc"
 %include "flat.inc"
 %include "vgarom.inc"
+%include "acpi.inc"
+%include "tables.inc"
 
         align   2
 %include "keytable.inc"
