@@ -240,6 +240,7 @@ typedef struct Ctx {
     uint32_t eip;
     int bad;      /* an operand form the CPU rejects */
     int seg_used; /* a memory operand printed the segment override */
+    uint32_t cs_base; /* for symbol lookups of branch targets */
 } Ctx;
 
 static void put_mem(Ctx *x, Out *o, const char *size)
@@ -311,12 +312,12 @@ static void put_mem(Ctx *x, Out *o, const char *size)
     put(o, "]");
 }
 
-static void put_target(Out *o, uint32_t t)
+static void put_target(Out *o, uint32_t t, uint32_t cs_base)
 {
     const char *name;
     uint32_t off;
     putf(o, "0x%lx", t);
-    if (sym_fn && sym_fn(sym_opaque, t, &name, &off)) {
+    if (sym_fn && sym_fn(sym_opaque, cs_base + t, &name, &off)) {
         put(o, " <");
         put(o, name);
         if (off)
@@ -400,7 +401,7 @@ static void put_operand(Ctx *x, Out *o, const char *t, int tl)
         uint32_t t = x->eip + i->len + rel;
         if (!i->osz)
             t &= 0xFFFF;
-        put_target(o, t);
+        put_target(o, t, x->cs_base);
         return;
     }
     if (!strcmp(tok, "Ap")) {
@@ -765,6 +766,12 @@ static const char *choose(Ctx *x, char *buf, size_t bl, int *sse)
 int disasm(const uint8_t *buf, int n, uint32_t eip, int code32, char *out,
            size_t outlen)
 {
+    return disasm_ex(buf, n, eip, code32, 0, out, outlen);
+}
+
+int disasm_ex(const uint8_t *buf, int n, uint32_t eip, int code32,
+              uint32_t cs_base, char *out, size_t outlen)
+{
     Insn in;
     Ctx x;
     Out o = {out, outlen, 0};
@@ -789,6 +796,7 @@ int disasm(const uint8_t *buf, int n, uint32_t eip, int code32, char *out,
     x.bytes = buf;
     x.code32 = code32;
     x.eip = eip;
+    x.cs_base = cs_base;
     body[0] = 0;
     sse = 0;
     str = in.op < 0x100 && is_string_op(in.op);

@@ -27,9 +27,15 @@
 int disasm(const uint8_t *buf, int n, uint32_t eip, int code32, char *out,
            size_t outlen);
 
+/* The same, for code in a segment with base cs_base: branch targets are
+ * still printed as offsets (EIP values), symbols are looked up at
+ * cs_base + target (linear addresses). */
+int disasm_ex(const uint8_t *buf, int n, uint32_t eip, int code32,
+              uint32_t cs_base, char *out, size_t outlen);
+
 /* Optional symbol lookup for branch targets: when set, a resolved target
- * that lookup() names is printed as "0x1234 <name+0x4>" (lookup returns 1
- * and fills name/off).  Not thread safe: one global hook. */
+ * whose linear address lookup() names is printed as "0x1234 <name+0x4>"
+ * (lookup returns 1 and fills name/off).  Not thread safe: one global hook. */
 typedef int (*DisasmSymFn)(void *opaque, uint32_t addr, const char **name,
                            uint32_t *off);
 void disasm_set_symbols(DisasmSymFn fn, void *opaque);

@@ -52,6 +52,7 @@
 #include "devices/rtc.h"
 #include "devices/vga.h"
 #include "devices/debugport.h"
+#include "devices/hypercall.h"
 #include "devices/pic.h"
 #include "devices/pit.h"
 #include "devices/port92.h"
@@ -86,6 +87,7 @@ struct PC {
     DebugCon *debugcon;
     PostCode *postcode;
     DebugExit *debugexit;
+    Hypercall *hcall; /* guest hypercall port (cfg->hypercall) */
     Port92 *port92;
     VClock *clk;
     PIC *pic;
@@ -301,6 +303,8 @@ static void pc_reset_devices(PC *pc)
     pc->a20_p92 = 0;
     a20_update(pc, 1);
     port92_reset(pc->port92);
+    if (pc->hcall)
+        hypercall_reset(pc->hcall);
     if (pc->rtc)
         rtc_reset(pc->rtc);
     if (pc->kbc)
@@ -561,6 +565,13 @@ PC *pc_new(const PCConfig *cfg, char *err, size_t errlen, int *status)
         fw_cfg_add_file(pc->fwcfg, "etc/e820", e, sizeof e);
     }
 
+    if (cfg->hypercall) {
+        pc->hcall = hypercall_new(cfg->hypercall);
+        if (!pc->hcall)
+            return fail(pc, status, 1, err, errlen, "out of memory", 0, 0);
+        if (hypercall_register(pc->hcall, pc->bus, HC_PORT_BASE) < 0)
+            return fail(pc, status, 2, err, errlen, "port conflict", 0, 0);
+    }
     /* Last, so that a clash names the user's -device option. */
     if (cfg->debug_exit) {
         pc->debugexit = debugexit_new(debug_exit_cb, pc);
@@ -585,6 +596,7 @@ void pc_free(PC *pc)
     for (int i = 0; i < PC_MAX_SERIAL; i++)
         serial_free(pc->serial[i].uart);
     debugexit_free(pc->debugexit);
+    hypercall_free(pc->hcall);
     debugcon_free(pc->debugcon);
     postcode_free(pc->postcode);
     port92_free(pc->port92);
@@ -794,4 +806,24 @@ int pc_run(PC *pc, char *msg, size_t msglen)
             return PC_EXIT_HOST;
         feed_serial_input(pc);
     }
+}
+
+const char *pc_dump_device_names(void)
+{
+    return "pic pit rtc (ata, vga: no dump yet)";
+}
+
+int pc_dump_device(PC *pc, const char *name, char *buf, size_t len)
+{
+    if (!len)
+        return -1;
+    if (!strcmp(name, "pic") && pc->pic)
+        pic_dump(pc->pic, buf, len);
+    else if (!strcmp(name, "pit") && pc->pit)
+        pit_dump(pc->pit, buf, len);
+    else if (!strcmp(name, "rtc") && pc->rtc)
+        rtc_dump(pc->rtc, buf, len);
+    else
+        return -1;
+    return 0;
 }

@@ -70,6 +70,8 @@ typedef struct PCConfig {
     } drive[PC_MAX_IDE];
     /* -boot order as drive letters ("c", "dc", ...); NULL = "c" (CMOS). */
     const char *boot_order;
+    /* Guest hypercall port at 0x8A0 (devices/hypercall.h); NULL: none. */
+    const struct HypercallOps *hypercall;
 
     /* Front-end hooks (any may be NULL), all given `host`. */
     void *host;
@@ -116,5 +118,9 @@ int pc_run(PC *pc, char *msg, size_t msglen);
 /* For the front end: the display and input devices. */
 struct VGAState *pc_vga(PC *pc);
 struct I8042 *pc_kbc(PC *pc);
+/* Debugger: state dump of device NAME (pc_dump_device_names() lists them)
+ * into buf; 0, or -1 for an unknown or absent device. */
+int pc_dump_device(PC *pc, const char *name, char *buf, size_t len);
+const char *pc_dump_device_names(void);
 
 #endif

@@ -22,6 +22,8 @@
 #include "devices/blockdev.h"
 #include "devices/pc.h"
 #include "frontend/debugger.h"
+#include "frontend/trace.h"
+#include "devices/hypercall.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -78,6 +80,10 @@ static const char usage_text[] =
     "it)\n"
     "  -magic-break       XCHG BX,BX enters the debugger (-debugger or "
     "-gdb)\n"
+    "  -trace FILE        write every executed instruction to FILE (- = stdout):\n"
+    "                     ICOUNT CS:EIP LINEAR BYTES DISASSEMBLY per line\n"
+    "                     (see frontend/trace.h); slows the machine down\n"
+    "  -trace-regs        add the registers after each instruction to -trace\n"
     "  -d LIST            debug logging to stderr; LIST is comma-separated:\n"
     "                     post (port 0x80 writes); -d help lists them\n"
     "  -h, --help         print this help and exit\n"
@@ -257,6 +263,8 @@ typedef struct Options {
     int start_paused;     /* -S */
     int debugger;         /* -debugger */
     int magic_break;      /* -magic-break */
+    const char *trace;    /* -trace FILE (frontend/trace.h) */
+    int trace_regs;       /* -trace-regs */
 } Options;
 
 /* -hda/-hdb/-hdc/-hdd/-cdrom/-drive: one IDE slot. */
@@ -565,6 +573,15 @@ static void parse_args(Options *o, int argc, char **argv)
             o->snapshot = 1;
             continue;
         }
+        if (!strcmp(name, "trace") || !strcmp(name, "trace-regs")) {
+            if (name[5])
+                o->trace_regs = 1;
+            else if (i + 1 >= argc)
+                die_usage("option -trace needs an argument");
+            else
+                o->trace = argv[++i];
+            continue;
+        }
         if (!strcmp(name, "s") || !strcmp(name, "S") ||
             !strcmp(name, "debugger") || !strcmp(name, "magic-break")) {
             if (name[0] == 's')
@@ -697,6 +714,7 @@ typedef struct Host {
     FILE *postcode;
     int postcode_dirty;
     Dbg *dbg;     /* -gdb / -debugger */
+    HcHost *hc;   /* guest hypercall port, trace and symbols */
     int dbg_quit; /* the debugger asked to quit */
 } Host;
 
@@ -731,6 +749,8 @@ static int host_poll(void *opaque)
 {
     Host *h = opaque;
     flush_all(h);
+    if (h->hc->exit_req)
+        return 1; /* hypercall EXIT */
     if (h->dbg) {
         int sigint = got_signal == SIGINT && h->o->debugger;
         if (sigint)
@@ -786,7 +806,11 @@ int main(int argc, char **argv)
                       cand[1]);
     }
 
-    Host host = {.o = &o};
+    static HcHost hc;
+    static HypercallOps hc_ops;
+    hc.syms = symtab_new();
+    hchost_ops(&hc, &hc_ops);
+    Host host = {.o = &o, .hc = &hc};
     PCConfig cfg = {
         .ram_size = o.ram,
         .bios = bios,
@@ -804,6 +828,7 @@ int main(int argc, char **argv)
         .log = host_log,
         .poll = host_poll,
         .idle = host_idle,
+        .hypercall = &hc_ops,
     };
 
     /* Open the host side: files first, so errors come before tty changes. */
@@ -862,6 +887,15 @@ int main(int argc, char **argv)
         return status;
     }
 
+    hc.cpu = pc_cpu(pc);
+    hc.trace = trace_new(hc.cpu);
+    if (!hc.syms || !hc.trace)
+        die_usage("out of memory");
+    symtab_install(hc.syms);
+    if (o.trace && trace_open(hc.trace, o.trace) < 0)
+        die_usage("-trace %s: cannot open: %s", o.trace, strerror(errno));
+    trace_set_regs(hc.trace, o.trace_regs);
+
     GdbStub *gdb = NULL;
     if (o.gdb || o.debugger) {
         host.dbg = dbg_new(pc, o.magic_break);
@@ -879,7 +913,11 @@ int main(int argc, char **argv)
         }
         if (o.start_paused)
             dbg_request_stop(host.dbg);
+        dbg_set_tools(host.dbg, hc.trace, hc.syms);
+        hc.dbg = host.dbg;
     }
+    if (o.trace)
+        trace_set_enabled(hc.trace, 1);
 
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
@@ -897,11 +935,14 @@ int main(int argc, char **argv)
     status = pc_run(pc, msg, sizeof(msg));
     clock_gettime(CLOCK_MONOTONIC, &t1);
     flush_all(&host);
+    if (status == PC_EXIT_HOST && hc.exit_req)
+        status = hc.exit_status; /* hypercall EXIT */
     if (host.dbg) {
         if (status != PC_EXIT_HOST)
             dbg_exited(host.dbg, status);
         dbg_free(host.dbg);
         gdb_free(gdb);
+        hc.dbg = NULL;
         if (host.dbg_quit)
             status = 0; /* q in the debugger, k from gdb */
     }
@@ -934,6 +975,9 @@ int main(int argc, char **argv)
                 ic ? (double)st.icache_hits / (double)ic : 0.0,
                 (unsigned long long)st.icache_smc);
     }
+    trace_free(hc.trace);
+    symtab_install(NULL);
+    symtab_free(hc.syms);
     pc_free(pc);
     for (int k = 0; k < PC_MAX_IDE; k++) {
         blockdev_close(bds[k]); /* flushes; NULL is fine */

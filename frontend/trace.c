@@ -7,6 +7,8 @@
 
 #include "cpu/cpu.h"
 #include "cpu/disasm.h"
+#include "devices/hypercall.h"
+#include "frontend/debugger.h"
 
 struct Trace {
     struct CPUState *cpu;
@@ -132,8 +134,8 @@ int trace_exec(Trace *t, uint32_t lin)
         strcpy(t->p_text, "(unreadable)");
     } else {
         int code32 = (cs.ar >> 14) & 1;
-        t->p_len = disasm(t->p_bytes, t->p_n, eip, code32, t->p_text,
-                          sizeof t->p_text);
+        t->p_len = disasm_ex(t->p_bytes, t->p_n, eip, code32, cs.base,
+                             t->p_text, sizeof t->p_text);
     }
     return 0;
 }
@@ -188,4 +190,211 @@ void trace_free(Trace *t)
     if (t->f && t->own_file)
         fclose(t->f);
     free(t);
+}
+
+/* ------------------------------------------------------------ symbols */
+
+typedef struct Sym {
+    uint32_t value;
+    char name[SYM_MAX_NAME];
+} Sym;
+
+struct Symtab {
+    Sym *v;
+    int n, cap;
+    int sorted;
+};
+
+Symtab *symtab_new(void) { return calloc(1, sizeof(Symtab)); }
+
+void symtab_free(Symtab *s)
+{
+    if (s) {
+        free(s->v);
+        free(s);
+    }
+}
+
+int symtab_count(const Symtab *s) { return s ? s->n : 0; }
+
+static int valid_name(const char *name)
+{
+    size_t l = strlen(name);
+    if (l == 0 || l >= SYM_MAX_NAME)
+        return 0;
+    for (size_t k = 0; k < l; k++)
+        if ((unsigned char)name[k] <= ' ' || (unsigned char)name[k] >= 127)
+            return 0;
+    return 1;
+}
+
+int symtab_add(Symtab *s, uint32_t value, const char *name)
+{
+    if (!s || !valid_name(name))
+        return -1;
+    for (int k = 0; k < s->n; k++)
+        if (!strcmp(s->v[k].name, name)) {
+            s->v[k].value = value;
+            s->sorted = 0;
+            return 0;
+        }
+    if (s->n == s->cap) {
+        int nc = s->cap ? s->cap * 2 : 64;
+        Sym *nv;
+        if (nc > 1 << 20)
+            return -1;
+        nv = realloc(s->v, (size_t)nc * sizeof *nv);
+        if (!nv)
+            return -1;
+        s->v = nv;
+        s->cap = nc;
+    }
+    s->v[s->n].value = value;
+    snprintf(s->v[s->n].name, SYM_MAX_NAME, "%s", name);
+    s->n++;
+    s->sorted = 0;
+    return 0;
+}
+
+int symtab_load(Symtab *s, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char line[512];
+    int added = 0;
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f)) {
+        char a[64], b[SYM_MAX_NAME + 8], c[SYM_MAX_NAME + 8];
+        char *end;
+        unsigned long long v;
+        int n = sscanf(line, "%63s %71s %71s", a, b, c);
+        const char *name;
+        if (n < 2)
+            continue;
+        errno = 0;
+        v = strtoull(a, &end, 16);
+        if (*end || end == a || errno || v > 0xFFFFFFFFull)
+            continue;
+        if (n == 3 && strlen(b) == 1)
+            name = c; /* nm: ADDR TYPE NAME */
+        else
+            name = b; /* ADDR NAME */
+        if (symtab_add(s, (uint32_t)v, name) == 0)
+            added++;
+    }
+    fclose(f);
+    return added;
+}
+
+static int sym_cmp(const void *x, const void *y)
+{
+    const Sym *a = x, *b = y;
+    if (a->value != b->value)
+        return a->value < b->value ? -1 : 1;
+    return strcmp(a->name, b->name);
+}
+
+int symtab_lookup(const Symtab *cs, uint32_t addr, const char **name,
+                  uint32_t *off)
+{
+    Symtab *s = (Symtab *)cs;
+    int lo = 0, hi;
+    if (!s || s->n == 0)
+        return 0;
+    if (!s->sorted) {
+        qsort(s->v, (size_t)s->n, sizeof *s->v, sym_cmp);
+        s->sorted = 1;
+    }
+    hi = s->n - 1;
+    if (addr < s->v[0].value)
+        return 0;
+    while (lo < hi) { /* last entry with value <= addr */
+        int mid = (lo + hi + 1) / 2;
+        if (s->v[mid].value <= addr)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    while (lo > 0 && s->v[lo - 1].value == s->v[lo].value)
+        lo--; /* the alphabetically first of equal values */
+    if (addr - s->v[lo].value >= 0x10000)
+        return 0;
+    *name = s->v[lo].name;
+    *off = addr - s->v[lo].value;
+    return 1;
+}
+
+int symtab_find(const Symtab *s, const char *name, uint32_t *value)
+{
+    if (!s)
+        return -1;
+    for (int k = 0; k < s->n; k++)
+        if (!strcmp(s->v[k].name, name)) {
+            *value = s->v[k].value;
+            return 0;
+        }
+    return -1;
+}
+
+static int sym_hook(void *opaque, uint32_t addr, const char **name,
+                    uint32_t *off)
+{
+    return symtab_lookup(opaque, addr, name, off);
+}
+
+void symtab_install(Symtab *s)
+{
+    disasm_set_symbols(s ? sym_hook : NULL, s);
+}
+
+/* ------------------------------------------------------------ hypercalls */
+
+static int hc_read_mem(void *o, uint32_t lin, void *buf, uint32_t len)
+{
+    HcHost *h = o;
+    return h->cpu ? cpu_read_linear(h->cpu, lin, buf, len) : -1;
+}
+
+static void hc_print(void *o, const char *text)
+{
+    (void)o;
+    fflush(stdout);
+    fprintf(stderr, "x86pc: guest: %s\n", text);
+}
+
+static void hc_symbol(void *o, uint32_t value, const char *name)
+{
+    HcHost *h = o;
+    symtab_add(h->syms, value, name);
+}
+
+static void hc_trace(void *o, int on)
+{
+    HcHost *h = o;
+    if (h->trace)
+        trace_set_enabled(h->trace, on);
+}
+
+static void hc_brk(void *o)
+{
+    HcHost *h = o;
+    if (h->dbg)
+        dbg_request_stop(h->dbg);
+}
+
+static void hc_exit(void *o, int status)
+{
+    HcHost *h = o;
+    if (!h->exit_req) {
+        h->exit_req = 1;
+        h->exit_status = status;
+    }
+    if (h->cpu)
+        cpu_request_stop(h->cpu);
+}
+
+void hchost_ops(HcHost *h, HypercallOps *ops)
+{
+    *ops = (HypercallOps){h, hc_read_mem, hc_print, hc_symbol, hc_trace,
+                          hc_brk, hc_exit};
 }

@@ -57,4 +57,42 @@ void trace_set_owner(Trace *t, void (*changed)(void *opaque), void *opaque);
 int trace_exec(Trace *t, uint32_t lin);
 /* Writes a pending line whose instruction has retired, and flushes. */
 void trace_flush(Trace *t);
+
+/* ---- symbols: shared by the debugger (ldsym, u, b SYMBOL), the trace and
+ * the hypercall port's ADDSYM.  Names are at most SYM_MAX_NAME-1 chars. */
+#define SYM_MAX_NAME 64
+typedef struct Symtab Symtab;
+Symtab *symtab_new(void);
+void symtab_free(Symtab *s);
+/* Adds (or redefines) name = value.  0, or -1 (bad name, out of memory). */
+int symtab_add(Symtab *s, uint32_t value, const char *name);
+/* Loads a map file: nm-style "ADDR TYPE NAME" or "ADDR NAME" lines (hex
+ * ADDR, optional 0x); other lines are skipped.  Returns the number of
+ * symbols added, or -1 if the file cannot be read. */
+int symtab_load(Symtab *s, const char *path);
+int symtab_count(const Symtab *s);
+/* The symbol at or below addr (within 64 KiB): 1 and name/offset, else 0. */
+int symtab_lookup(const Symtab *s, uint32_t addr, const char **name,
+                  uint32_t *off);
+/* Value of a symbol by name: 0 or -1. */
+int symtab_find(const Symtab *s, const char *name, uint32_t *value);
+/* Makes the disassembler (and so traces and the debugger) name branch
+ * targets with this table (NULL: none). */
+void symtab_install(Symtab *s);
+
+/* ---- host side of the guest hypercall port (devices/hypercall.h) */
+struct Dbg;
+struct HypercallOps;
+typedef struct HcHost {
+    struct CPUState *cpu; /* set once the machine exists */
+    Trace *trace;
+    Symtab *syms;
+    struct Dbg *dbg;      /* NULL without -debugger/-gdb */
+    int exit_req, exit_status;
+} HcHost;
+/* Fills ops with callbacks on h: print to stderr ("x86pc: guest: TEXT"),
+ * symbols into h->syms, trace on/off, break into h->dbg, exit (sets
+ * exit_req/exit_status and stops the CPU; the front end's poll hook then
+ * ends the run). */
+void hchost_ops(HcHost *h, struct HypercallOps *ops);
 #endif
