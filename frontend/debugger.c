@@ -1047,9 +1047,12 @@ static int dis_at(Dbg *d, uint32_t lin, char *text, size_t tl, uint8_t *bytes,
 {
     int n = 0, r;
     CPUSeg cs;
-    for (; n < 15; n++)
-        if (dbg_read_lin(d, lin + (uint32_t)n, &bytes[n], 1) < 0)
+    /* read the instruction's bytes only (more could touch MMIO) */
+    while (n < 15 && dbg_read_lin(d, lin + (uint32_t)n, &bytes[n], 1) == 0) {
+        n++;
+        if (cpu_insn_length(bytes, n, code32_now(d)) != -2)
             break;
+    }
     *nb = n;
     if (!n)
         return 0;
@@ -1304,7 +1307,14 @@ int dbg_command(Dbg *d, const char *line, char *out, size_t outlen,
     const char *cond = NULL;
     {
         char *ifp = strstr(buf, " if ");
-        if (ifp) {
+        size_t w = strspn(buf, " \t");
+        size_t wl = strcspn(buf + w, " \t");
+        int is_b = (wl == 1 && buf[w] == 'b') ||
+                   (wl == 2 && (!strncmp(buf + w, "lb", 2) || !strncmp(buf + w, "vb", 2) ||
+                                !strncmp(buf + w, "pb", 2))) ||
+                   (wl == 5 && !strncmp(buf + w, "break", 5)) ||
+                   (wl == 6 && !strncmp(buf + w, "pbreak", 6));
+        if (ifp && is_b) {
             *ifp = '\0';
             cond = line + (ifp - buf) + 4;
         }

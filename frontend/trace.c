@@ -124,16 +124,20 @@ int trace_exec(Trace *t, uint32_t lin)
     t->p_eip = eip;
     t->p_lin = lin;
     t->p_n = 0;
-    for (int k = 0; k < 15; k++) { /* stop at the first unreadable byte */
+    int code32 = (cs.ar >> 14) & 1;
+    /* Only the instruction's own bytes are read (the CPU fetched them):
+     * reading further could touch MMIO with side effects. */
+    for (int k = 0; k < 15; k++) {
         if (cpu_read_linear(t->cpu, lin + (uint32_t)k, &t->p_bytes[k], 1) < 0)
             break;
         t->p_n = k + 1;
+        if (cpu_insn_length(t->p_bytes, t->p_n, code32) != -2)
+            break;
     }
     if (t->p_n == 0) {
         t->p_len = -1;
         strcpy(t->p_text, "(unreadable)");
     } else {
-        int code32 = (cs.ar >> 14) & 1;
         t->p_len = disasm_ex(t->p_bytes, t->p_n, eip, code32, cs.base,
                              t->p_text, sizeof t->p_text);
     }
