@@ -810,7 +810,39 @@ int pc_run(PC *pc, char *msg, size_t msglen)
 
 const char *pc_dump_device_names(void)
 {
-    return "pic pit rtc (ata, vga: no dump yet)";
+    return "pic pit rtc ata vga";
+}
+
+/* ATA and VGA: what their public getters show (no side effects). */
+static void dump_ata_vga(PC *pc, int vga, char *buf, size_t len)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    if (!vga) {
+        static const char *const kind[] = {"none", "disk", "cdrom"};
+        for (int c = 0; c < 2 && n < len; c++) {
+            int k0 = pc->ide[c] ? ata_drive_kind(pc->ide[c], 0) : 0;
+            int k1 = pc->ide[c] ? ata_drive_kind(pc->ide[c], 1) : 0;
+            n += (size_t)snprintf(buf + n, len - n,
+                                  "IDE%d: master %s, slave %s, irq %d\n", c,
+                                  kind[k0 >= 0 && k0 <= 2 ? k0 : 0],
+                                  kind[k1 >= 0 && k1 <= 2 ? k1 : 0],
+                                  pc->ide[c] ? ata_irq_level(pc->ide[c]) : 0);
+        }
+        return;
+    }
+    VGATextInfo ti;
+    int w, h, stride;
+    const uint32_t *px;
+    if (vga_get_text(pc->vga, NULL, 0, &ti) == 0) {
+        snprintf(buf, len, "VGA: text mode %dx%d, cursor %d,%d, VRAM %u KiB\n",
+                 ti.cols, ti.rows, ti.cursor_x, ti.cursor_y,
+                 (unsigned)(vga_vram_size(pc->vga) >> 10));
+    } else {
+        vga_get_display(pc->vga, &w, &h, &px, &stride);
+        snprintf(buf, len, "VGA: graphics mode, last frame %dx%d, VRAM %u KiB\n",
+                 w, h, (unsigned)(vga_vram_size(pc->vga) >> 10));
+    }
 }
 
 int pc_dump_device(PC *pc, const char *name, char *buf, size_t len)
@@ -823,6 +855,8 @@ int pc_dump_device(PC *pc, const char *name, char *buf, size_t len)
         pit_dump(pc->pit, buf, len);
     else if (!strcmp(name, "rtc") && pc->rtc)
         rtc_dump(pc->rtc, buf, len);
+    else if (!strcmp(name, "ata") || (!strcmp(name, "vga") && pc->vga))
+        dump_ata_vga(pc, name[0] == 'v', buf, len);
     else
         return -1;
     return 0;

@@ -25,6 +25,7 @@ info tss
 info ldt
 info device pic
 info device nope
+info device ata
 history
 !5
 !999
@@ -53,7 +54,8 @@ has "trace on FILE" '^<x86pc> trace on$'
 has "info tss decodes the TSS (reset state)" 'TR: sel=0x0000 base=0x00000000 limit=0x0000ffff type=11'
 has "info ldt without an LDT" 'no LDT loaded'
 has "info device pic" 'master PIC: irr=.. isr=.. imr=ff'
-has "info device lists names" 'info device NAME: one of pic pit rtc'
+has "info device lists names" 'info device NAME: one of pic pit rtc ata vga'
+has "info device ata" '^<x86pc> IDE0: master none, slave none, irq 0$'
 has "history numbers the commands" '^ +5  info break$'
 has "!5 reruns info break" '^<x86pc> info break$'
 has "!999 is refused" '!999: no such command in the history'
