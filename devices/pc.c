@@ -60,6 +60,7 @@
 #include "devices/rtc.h"
 #include "devices/vga.h"
 #include "devices/debugport.h"
+#include "devices/hypercall.h"
 #include "devices/pic.h"
 #include "devices/pit.h"
 #include "devices/port92.h"
@@ -96,6 +97,7 @@ struct PC {
     uint8_t unimp_seen[65536 / 8]; /* -d unimp: ports already reported */
     PostCode *postcode;
     DebugExit *debugexit;
+    Hypercall *hcall; /* guest hypercall port (cfg->hypercall) */
     Port92 *port92;
     VClock *clk;
     PIC *pic;
@@ -364,6 +366,8 @@ static void pc_reset_devices(PC *pc)
     pc->a20_p92 = 0;
     a20_update(pc, 1);
     port92_reset(pc->port92);
+    if (pc->hcall)
+        hypercall_reset(pc->hcall);
     if (pc->rtc)
         rtc_reset(pc->rtc);
     if (pc->kbc)
@@ -677,6 +681,13 @@ PC *pc_new(const PCConfig *cfg, char *err, size_t errlen, int *status)
         fw_cfg_add_file(pc->fwcfg, "vgaroms/vgabios.bin", cfg->vgabios,
                         cfg->vgabios_size);
 
+    if (cfg->hypercall) {
+        pc->hcall = hypercall_new(cfg->hypercall);
+        if (!pc->hcall)
+            return fail(pc, status, 1, err, errlen, "out of memory", 0, 0);
+        if (hypercall_register(pc->hcall, pc->bus, HC_PORT_BASE) < 0)
+            return fail(pc, status, 2, err, errlen, "port conflict", 0, 0);
+    }
     /* Last, so that a clash names the user's -device option. */
     if (cfg->debug_exit) {
         pc->debugexit = debugexit_new(debug_exit_cb, pc);
@@ -701,6 +712,7 @@ void pc_free(PC *pc)
     for (int i = 0; i < PC_MAX_SERIAL; i++)
         serial_free(pc->serial[i].uart);
     debugexit_free(pc->debugexit);
+    hypercall_free(pc->hcall);
     debugcon_free(pc->debugcon);
     debugcon_free(pc->debugcon2);
     postcode_free(pc->postcode);
@@ -919,4 +931,58 @@ int pc_run(PC *pc, char *msg, size_t msglen)
             return PC_EXIT_HOST;
         feed_serial_input(pc);
     }
+}
+
+const char *pc_dump_device_names(void)
+{
+    return "pic pit rtc ata vga";
+}
+
+/* ATA and VGA: what their public getters show (no side effects). */
+static void dump_ata_vga(PC *pc, int vga, char *buf, size_t len)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    if (!vga) {
+        static const char *const kind[] = {"none", "disk", "cdrom"};
+        for (int c = 0; c < 2 && n < len; c++) {
+            int k0 = pc->ide[c] ? ata_drive_kind(pc->ide[c], 0) : 0;
+            int k1 = pc->ide[c] ? ata_drive_kind(pc->ide[c], 1) : 0;
+            n += (size_t)snprintf(buf + n, len - n,
+                                  "IDE%d: master %s, slave %s, irq %d\n", c,
+                                  kind[k0 >= 0 && k0 <= 2 ? k0 : 0],
+                                  kind[k1 >= 0 && k1 <= 2 ? k1 : 0],
+                                  pc->ide[c] ? ata_irq_level(pc->ide[c]) : 0);
+        }
+        return;
+    }
+    VGATextInfo ti;
+    int w, h, stride;
+    const uint32_t *px;
+    if (vga_get_text(pc->vga, NULL, 0, &ti) == 0) {
+        snprintf(buf, len, "VGA: text mode %dx%d, cursor %d,%d, VRAM %u KiB\n",
+                 ti.cols, ti.rows, ti.cursor_x, ti.cursor_y,
+                 (unsigned)(vga_vram_size(pc->vga) >> 10));
+    } else {
+        vga_get_display(pc->vga, &w, &h, &px, &stride);
+        snprintf(buf, len, "VGA: graphics mode, last frame %dx%d, VRAM %u KiB\n",
+                 w, h, (unsigned)(vga_vram_size(pc->vga) >> 10));
+    }
+}
+
+int pc_dump_device(PC *pc, const char *name, char *buf, size_t len)
+{
+    if (!len)
+        return -1;
+    if (!strcmp(name, "pic") && pc->pic)
+        pic_dump(pc->pic, buf, len);
+    else if (!strcmp(name, "pit") && pc->pit)
+        pit_dump(pc->pit, buf, len);
+    else if (!strcmp(name, "rtc") && pc->rtc)
+        rtc_dump(pc->rtc, buf, len);
+    else if (!strcmp(name, "ata") || (!strcmp(name, "vga") && pc->vga))
+        dump_ata_vga(pc, name[0] == 'v', buf, len);
+    else
+        return -1;
+    return 0;
 }

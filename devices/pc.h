@@ -83,6 +83,8 @@ typedef struct PCConfig {
     struct BlockDev *floppy[2];
     /* -boot order as drive letters ("c", "dc", ...); NULL = "c" (CMOS). */
     const char *boot_order;
+    /* Guest hypercall port at 0x8A0 (devices/hypercall.h); NULL: none. */
+    const struct HypercallOps *hypercall;
 
     /* Front-end hooks (any may be NULL), all given `host`. */
     void *host;
@@ -133,4 +135,9 @@ struct I8042 *pc_kbc(PC *pc);
  * "system_reset"): takes effect between run slices; with no_reboot the run
  * ends instead. */
 void pc_request_reset(PC *pc);
+/* Debugger: state dump of device NAME (pc_dump_device_names() lists them)
+ * into buf; 0, or -1 for an unknown or absent device. */
+int pc_dump_device(PC *pc, const char *name, char *buf, size_t len);
+const char *pc_dump_device_names(void);
+
 #endif

@@ -1,5 +1,6 @@
 /* 8259A PIC pair with ELCR (see pic.h). */
 #include "devices/pic.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -412,4 +413,26 @@ int pic_load(PIC *p, SnapReader *r)
     p->out_level = -1;
     update(p);
     return 0;
+}
+
+int pic_dump(const PIC *p, char *buf, size_t len)
+{
+    int n = 0;
+    for (int i = 0; i < 2 && len; i++) {
+        const PICChip *c = &p->c[i];
+        int k = snprintf(buf + n, len - (size_t)n,
+                         "%s PIC: irr=%02x isr=%02x imr=%02x lines=%02x elcr=%02x "
+                         "base=%02x icw3=%02x prio=%u init=%u%s%s%s%s\n",
+                         i ? "slave " : "master", c->irr, c->isr, c->imr,
+                         c->lines, c->elcr, c->base, c->icw3, c->prio,
+                         c->init_state, c->ltim ? " level" : "",
+                         c->aeoi ? " aeoi" : "", c->sfnm ? " sfnm" : "",
+                         c->read_isr ? " read-isr" : "");
+        if (k < 0 || (size_t)(n + k) >= len)
+            return (int)len - 1;
+        n += k;
+    }
+    if (len && (size_t)n + 1 < len)
+        n += snprintf(buf + n, len - (size_t)n, "INTR output: %d\n", p->out_level);
+    return n;
 }

@@ -28,6 +28,7 @@
  * BIOS would program them, all inputs masked. */
 #ifndef X86PC_PIC_H
 #define X86PC_PIC_H
+#include <stddef.h>
 #include <stdint.h>
 #include "devices/bus.h"
 #include "devices/irq.h"
@@ -61,5 +62,7 @@ int pic_intr_level(const PIC *p);
 int pic_can_interrupt(const PIC *p);
 
 void pic_save(const PIC *p, SnapWriter *w);
+/* Debugger dump of both chips (no side effects); returns the length. */
+int pic_dump(const PIC *p, char *buf, size_t len);
 int pic_load(PIC *p, SnapReader *r);
 #endif

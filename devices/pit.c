@@ -7,6 +7,7 @@
  * is modulo 2^64, so a snapshot's relative times can be rebased onto any
  * clock. */
 #include "devices/pit.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -620,4 +621,25 @@ int pit_load(PIT *p, SnapReader *r)
     chan_sync(&p->ch[0], now);
     arm_ch0(p, now);
     return 0;
+}
+
+int pit_dump(const PIT *p, char *buf, size_t len)
+{
+    int n = 0;
+    for (int i = 0; i < 3 && len; i++) {
+        const PITChan *c = &p->ch[i];
+        int k = snprintf(buf + n, len - (size_t)n,
+                         "PIT ch%d: mode=%d rw=%u%s count_reg=%04x n=%lu gate=%u "
+                         "loaded=%u running=%u null=%u latch_n=%u\n",
+                         i, eff_mode(c), c->rw, c->bcd ? " bcd" : "", c->count_reg,
+                         (unsigned long)c->n, c->gate, c->loaded, c->running,
+                         c->null_count, c->latch_n);
+        if (k < 0 || (size_t)(n + k) >= len)
+            return (int)len - 1;
+        n += k;
+    }
+    if (len && (size_t)n + 1 < len)
+        n += snprintf(buf + n, len - (size_t)n, "IRQ0 level: %d port61: %x\n",
+                      p->irq_level, p->port61);
+    return n;
 }

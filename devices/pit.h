@@ -31,6 +31,7 @@
  * speaker sound itself. */
 #ifndef X86PC_PIT_H
 #define X86PC_PIT_H
+#include <stddef.h>
 #include <stdint.h>
 #include "devices/bus.h"
 #include "devices/irq.h"
@@ -64,5 +65,8 @@ int pit_get_out(PIT *p, int ch);
 /* Times are saved relative to the clock, so a snapshot can be loaded into
  * a machine whose clock reads differently. */
 void pit_save(const PIT *p, SnapWriter *w);
+/* Debugger dump of the three channels (no side effects); returns the
+ * length. */
+int pit_dump(const PIT *p, char *buf, size_t len);
 int pit_load(PIT *p, SnapReader *r);
 #endif

@@ -11,6 +11,7 @@
  * armed for the next event whose flag would raise IRQF. */
 #include "devices/rtc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -582,4 +583,16 @@ int rtc_load(RTCState *s, SnapReader *r)
         irq_set(&s->ops.irq, s->irq_level);
     arm(s);
     return 0;
+}
+
+int rtc_dump(const RTCState *s, char *buf, size_t len)
+{
+    if (!len)
+        return 0;
+    int n = snprintf(buf, len,
+                     "RTC: index=%02x nmi_mask=%u A=%02x B=%02x C=%02x D=%02x "
+                     "irq8=%u (time registers are computed when read)\n",
+                     s->index, s->nmi, s->cmos[0x0A], s->cmos[0x0B],
+                     s->cmos[0x0C], s->cmos[0x0D], s->irq_level);
+    return n < 0 ? 0 : (size_t)n >= len ? (int)len - 1 : n;
 }

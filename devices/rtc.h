@@ -34,6 +34,7 @@
  * cmos_layout.h for the standard BIOS layout). */
 #ifndef X86PC_RTC_H
 #define X86PC_RTC_H
+#include <stddef.h>
 #include <stdint.h>
 #include "devices/bus.h"
 #include "devices/irq.h"
@@ -81,6 +82,9 @@ int64_t rtc_get_time(RTCState *s);
 /* Snapshots: absolute virtual-clock times are saved, so the VClock must be
  * restored to the same time; the timer is re-armed by rtc_load. */
 void rtc_save(const RTCState *s, SnapWriter *w);
+/* Debugger dump: index register and registers A-D (no side effects);
+ * returns the length. */
+int rtc_dump(const RTCState *s, char *buf, size_t len);
 int rtc_load(RTCState *s, SnapReader *r);
 
 /* Calendar helpers (proleptic Gregorian, UTC), exposed for the tests. */

@@ -10,14 +10,19 @@
 #include <string.h>
 
 #include "cpu/cpu.h"
+#include "cpu/disasm.h"
+#include "frontend/trace.h"
 #include "memory/endian.h"
 #include "memory/mem.h"
 #include "memory/paging.h"
 
+#define DBG_COND_LEN 120
 typedef struct Bp {
     int id, kind;
     uint64_t addr;
+    char cond[DBG_COND_LEN]; /* "b ADDR if EXPR" ("" = always) */
 } Bp;
+#define DBG_HIST 64
 typedef struct Watch {
     int id, type;
     uint32_t addr, len;
@@ -46,7 +51,18 @@ struct Dbg {
     uint64_t watch_icount;
     unsigned long steps_left; /* console "s N" */
 
+    /* step over ("n"): a temporary breakpoint after the instruction */
+    int temp_active;
+    uint32_t temp_lin;
+
+    Trace *trace;  /* instruction trace (trace on|off), may be NULL */
+    Symtab *syms;  /* symbols (ldsym, u, b SYMBOL), may be NULL */
+    uint32_t u_next; /* where "u" without an address continues */
+    int u_valid;
+
     /* console */
+    char hist[DBG_HIST][256]; /* command history, ring */
+    unsigned long nhist;      /* commands entered so far */
     char last[256];
     char *out;         /* capture buffer (gdb monitor) or NULL: stdout */
     size_t outlen, outpos;
@@ -78,10 +94,14 @@ static void say(Dbg *d, const char *fmt, ...)
 
 static int lin_to_phys(Dbg *d, uint32_t lin, uint64_t *pa);
 
+static int cond_true(Dbg *d, const char *cond);
+
 static int exec_hook(void *opaque, uint32_t lin)
 {
     Dbg *d = opaque;
     int first = d->skip_first;
+    if (d->trace && trace_enabled(d->trace))
+        trace_exec(d->trace, lin);
     d->skip_first = 0;
     if (d->stop_req) {
         d->stop_req = 0;
@@ -102,6 +122,12 @@ static int exec_hook(void *opaque, uint32_t lin)
     }
     if (first && lin == d->resume_lin)
         return 0;
+    if (d->temp_active && lin == d->temp_lin) {
+        d->temp_active = 0;
+        d->stop = (DbgStop){.reason = DBG_STOP_STEP};
+        d->hook_stop = 1;
+        return 1;
+    }
     for (int i = 0; i < d->nbp; i++) {
         Bp *b = &d->bp[i];
         int hit;
@@ -111,6 +137,8 @@ static int exec_hook(void *opaque, uint32_t lin)
         } else {
             hit = b->addr == lin;
         }
+        if (hit && b->cond[0] && !cond_true(d, b->cond))
+            hit = 0;
         if (hit) {
             d->stop = (DbgStop){.reason = DBG_STOP_BREAK, .kind = b->kind,
                                 .id = b->id};
@@ -155,7 +183,8 @@ static int watch_hook(void *opaque, uint32_t lin, unsigned size, int write)
 
 static void update_hooks(Dbg *d)
 {
-    int need_exec = d->nbp > 0 || d->stepping || d->stop_req;
+    int need_exec = d->nbp > 0 || d->stepping || d->stop_req ||
+                    d->temp_active || (d->trace && trace_enabled(d->trace));
     cpu_set_exec_hook(d->cpu, need_exec ? exec_hook : NULL, d);
     cpu_set_watch_hook(d->cpu, d->nw > 0 ? watch_hook : NULL, d);
 }
@@ -187,6 +216,17 @@ void dbg_free(Dbg *d)
 }
 
 void dbg_set_gdb(Dbg *d, GdbStub *g) { d->gdb = g; }
+
+static void trace_changed(void *opaque) { update_hooks(opaque); }
+
+void dbg_set_tools(Dbg *d, Trace *t, Symtab *syms)
+{
+    d->trace = t;
+    d->syms = syms;
+    if (t)
+        trace_set_owner(t, trace_changed, d);
+    update_hooks(d);
+}
 CPUState *dbg_cpu(Dbg *d) { return d->cpu; }
 
 int dbg_bp_add(Dbg *d, int kind, uint64_t addr)
@@ -196,7 +236,7 @@ int dbg_bp_add(Dbg *d, int kind, uint64_t addr)
             return d->bp[i].id;
     if (d->nbp == DBG_MAX_BP)
         return -1;
-    d->bp[d->nbp] = (Bp){d->next_id++, kind, addr};
+    d->bp[d->nbp] = (Bp){d->next_id++, kind, addr, ""};
     d->nbp++;
     update_hooks(d);
     return d->bp[d->nbp - 1].id;
@@ -323,6 +363,12 @@ static int parse_addr(Dbg *d, const char *s, uint64_t *v)
 {
     const char *colon = s ? strchr(s, ':') : NULL;
     char *end;
+    uint32_t sv;
+    if (!colon && s && parse_num(s, v) < 0 && d->syms &&
+        symtab_find(d->syms, s, &sv) == 0) {
+        *v = sv; /* a symbol (ldsym, hypercall ADDSYM) */
+        return 0;
+    }
     if (!colon)
         return parse_num(s, v);
     errno = 0;
@@ -368,6 +414,7 @@ int dbg_poll(Dbg *d, int sigint)
     }
     d->steps_left = 0;
     /* Stopped: nothing runs until the user resumes. */
+    d->temp_active = 0;
     d->stepping = 0;
     d->stop_req = 0;
     update_hooks(d);
@@ -610,6 +657,8 @@ static void cmd_dreg(Dbg *d)
     }
 }
 
+static void cmd_u(Dbg *d, uint32_t lin, unsigned long count);
+
 /* x /NUF ADDR: N count, U unit b/h/w/g, F format x/d/u/o/c. */
 static void cmd_x(Dbg *d, const char *fmt, const char *addr, int phys)
 {
@@ -627,9 +676,9 @@ static void cmd_x(Dbg *d, const char *fmt, const char *addr, int phys)
             case 'h': unit = 2; break;
             case 'w': unit = 4; break;
             case 'g': unit = 8; break;
-            case 'x': case 'd': case 'u': case 'o': case 'c': f = *p; break;
+            case 'x': case 'd': case 'u': case 'o': case 'c': case 'i': f = *p; break;
             default:
-                say(d, "bad format '%c' (units b h w g, formats x d u o c)\n",
+                say(d, "bad format '%c' (units b h w g, formats x d u o c i)\n",
                     *p);
                 return;
             }
@@ -643,6 +692,14 @@ static void cmd_x(Dbg *d, const char *fmt, const char *addr, int phys)
     }
     if (count == 0 || count > 4096)
         count = count ? 4096 : 1;
+    if (f == 'i') { /* instructions */
+        if (phys) {
+            say(d, "xp: format i needs a linear address (use x)\n");
+            return;
+        }
+        cmd_u(d, (uint32_t)a, count);
+        return;
+    }
     unsigned per_line = unit == 8 ? 2 : unit == 4 ? 4 : 8;
     for (unsigned long i = 0; i < count; i++) {
         uint64_t at = a + i * unit;
@@ -692,7 +749,7 @@ static void decode_desc(Dbg *d, unsigned idx, uint32_t lo, uint32_t hi,
 {
     unsigned type = (hi >> 8) & 15, s = (hi >> 12) & 1, dpl = (hi >> 13) & 3;
     unsigned p = (hi >> 15) & 1;
-    say(d, "%s[0x%02x] = %08x%08x: ", idt ? "IDT" : "GDT", idx, (unsigned)hi,
+    say(d, "%s[0x%02x] = %08x%08x: ", idt == 2 ? "LDT" : idt ? "IDT" : "GDT", idx, (unsigned)hi,
         (unsigned)lo);
     if (!lo && !hi) {
         say(d, "null\n");
@@ -821,16 +878,368 @@ static void cmd_info_break(Dbg *d)
 {
     if (!d->nbp && !d->nw)
         say(d, "no breakpoints or watchpoints\n");
-    for (int i = 0; i < d->nbp; i++)
-        say(d, "%3d %s breakpoint at 0x%08llx\n", d->bp[i].id,
+    for (int i = 0; i < d->nbp; i++) {
+        const char *name;
+        uint32_t off;
+        say(d, "%3d %s breakpoint at 0x%08llx", d->bp[i].id,
             d->bp[i].kind == DBG_BP_PHYS ? "physical" : "linear",
             (unsigned long long)d->bp[i].addr);
+        if (d->bp[i].kind != DBG_BP_PHYS && d->syms &&
+            symtab_lookup(d->syms, (uint32_t)d->bp[i].addr, &name, &off))
+            say(d, off ? " <%s+0x%x>" : " <%s>", name, (unsigned)off);
+        say(d, "%s%s\n", d->bp[i].cond[0] ? " if " : "", d->bp[i].cond);
+    }
     for (int i = 0; i < d->nw; i++)
         say(d, "%3d %s watchpoint at 0x%08x len %u\n", d->w[i].id,
             d->w[i].type == DBG_W_WRITE ? "write" : d->w[i].type == DBG_W_READ
                                                         ? "read"
                                                         : "access",
             (unsigned)d->w[i].addr, (unsigned)d->w[i].len);
+}
+
+/* ------------------------------------------------------------ expressions */
+
+/* Breakpoint conditions: OR of ANDs of comparisons of terms, e.g.
+ *   eax==0x10 && ecx!=0 || [bx]... (no memory operands)
+ * term: a register (eax..edi, ax..di, al..bh, eip, ip, eflags, cs..gs,
+ * cr0/cr2/cr3/cr4, cpl), a number (C syntax) or a symbol; operators
+ * == != < > <= >= (unsigned), &&, ||; a bare term is true when nonzero.
+ * Returns 0 and the value, or -1 on a syntax error. */
+typedef struct Expr {
+    Dbg *d;
+    const char *p;
+    int err;
+} Expr;
+
+static void ex_space(Expr *e)
+{
+    while (*e->p == ' ' || *e->p == '\t')
+        e->p++;
+}
+
+static uint64_t ex_term(Expr *e)
+{
+    static const char *const r8[8] = {"al", "cl", "dl", "bl", "ah", "ch", "dh", "bh"};
+    char w[SYM_MAX_NAME + 1];
+    int n = 0, kind, idx;
+    ex_space(e);
+    while ((isalnum((unsigned char)*e->p) || *e->p == '_' || *e->p == '.' ||
+            *e->p == '$') && n < SYM_MAX_NAME)
+        w[n++] = *e->p++;
+    w[n] = 0;
+    if (!n) {
+        e->err = 1;
+        return 0;
+    }
+    if (isdigit((unsigned char)w[0])) {
+        uint64_t v;
+        if (parse_num(w, &v) < 0)
+            e->err = 1;
+        return v;
+    }
+    if (reg_by_name(w, &kind, &idx) == 0) {
+        switch (kind) {
+        case 0: return cpu_get_reg(e->d->cpu, idx);
+        case 1: return cpu_get_reg(e->d->cpu, idx) & 0xFFFF;
+        case 2: return cpu_get_eip(e->d->cpu);
+        case 5: return cpu_get_eip(e->d->cpu) & 0xFFFF;
+        case 3: return cpu_get_eflags(e->d->cpu);
+        case 4: {
+            CPUSeg sg;
+            cpu_get_seg(e->d->cpu, idx, &sg);
+            return sg.sel;
+        }
+        }
+    }
+    for (int r = 0; r < 8; r++)
+        if (!strcmp(w, r8[r]))
+            return (cpu_get_reg(e->d->cpu, r & 3) >> (r & 4 ? 8 : 0)) & 0xFF;
+    if (!strcmp(w, "cr0") || !strcmp(w, "cr2") || !strcmp(w, "cr3") ||
+        !strcmp(w, "cr4"))
+        return cpu_get_cr(e->d->cpu, w[2] - '0');
+    if (!strcmp(w, "cpl"))
+        return (uint64_t)cpu_get_cpl(e->d->cpu);
+    {
+        uint32_t v;
+        if (e->d->syms && symtab_find(e->d->syms, w, &v) == 0)
+            return v;
+    }
+    e->err = 1;
+    return 0;
+}
+
+static uint64_t ex_cmp(Expr *e)
+{
+    uint64_t a = ex_term(e), b;
+    ex_space(e);
+    const char *p = e->p;
+    int op = 0;
+    if (!strncmp(p, "==", 2)) op = 1;
+    else if (!strncmp(p, "!=", 2)) op = 2;
+    else if (!strncmp(p, "<=", 2)) op = 3;
+    else if (!strncmp(p, ">=", 2)) op = 4;
+    else if (*p == '<') op = 5;
+    else if (*p == '>') op = 6;
+    if (!op)
+        return a != 0;
+    e->p += op <= 4 ? 2 : 1;
+    b = ex_term(e);
+    switch (op) {
+    case 1: return a == b;
+    case 2: return a != b;
+    case 3: return a <= b;
+    case 4: return a >= b;
+    case 5: return a < b;
+    default: return a > b;
+    }
+}
+
+static uint64_t ex_and(Expr *e)
+{
+    uint64_t v = ex_cmp(e);
+    for (;;) {
+        ex_space(e);
+        if (strncmp(e->p, "&&", 2))
+            return v;
+        e->p += 2;
+        v = ex_cmp(e) && v; /* evaluate both: errors are found */
+    }
+}
+
+static int expr_eval(Dbg *d, const char *s, uint64_t *out)
+{
+    Expr e = {d, s, 0};
+    uint64_t v = ex_and(&e);
+    for (;;) {
+        ex_space(&e);
+        if (strncmp(e.p, "||", 2))
+            break;
+        e.p += 2;
+        v = ex_and(&e) || v;
+    }
+    ex_space(&e);
+    if (e.err || *e.p)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int cond_true(Dbg *d, const char *cond)
+{
+    uint64_t v;
+    return expr_eval(d, cond, &v) < 0 ? 1 : v != 0; /* bad: stop */
+}
+
+/* ------------------------------------------------------------ disassembly */
+
+static int code32_now(Dbg *d)
+{
+    CPUSeg cs;
+    cpu_get_seg(d->cpu, S_CS, &cs);
+    return (cs.ar >> 14) & 1;
+}
+
+/* Disassembles the instruction at linear address lin; returns its length
+ * (>= 1, 1 for undecodable bytes) or 0 if unreadable.  text gets the
+ * disassembly, bytes/nb the bytes. */
+static int dis_at(Dbg *d, uint32_t lin, char *text, size_t tl, uint8_t *bytes,
+                  int *nb)
+{
+    int n = 0, r;
+    CPUSeg cs;
+    /* read the instruction's bytes only (more could touch MMIO) */
+    while (n < 15 && dbg_read_lin(d, lin + (uint32_t)n, &bytes[n], 1) == 0) {
+        n++;
+        if (cpu_insn_length(bytes, n, code32_now(d)) != -2)
+            break;
+    }
+    *nb = n;
+    if (!n)
+        return 0;
+    cpu_get_seg(d->cpu, S_CS, &cs);
+    /* EIP-relative targets: the instruction's offset in the current CS */
+    r = disasm_ex(bytes, n, lin - cs.base, code32_now(d), cs.base, text, tl);
+    return r > 0 ? r : 1;
+}
+
+static void cmd_u(Dbg *d, uint32_t lin, unsigned long count)
+{
+    char text[200];
+    uint8_t b[16];
+    int nb;
+    if (count == 0 || count > 1000)
+        count = count ? 1000 : 1;
+    for (unsigned long k = 0; k < count; k++) {
+        const char *name;
+        uint32_t off;
+        int len = dis_at(d, lin, text, sizeof text, b, &nb);
+        if (!len) {
+            say(d, "%08x: not mapped\n", (unsigned)lin);
+            break;
+        }
+        if (d->syms && symtab_lookup(d->syms, lin, &name, &off) && off == 0)
+            say(d, "%s:\n", name);
+        say(d, "%08x:", (unsigned)lin);
+        for (int i = 0; i < 8; i++)
+            say(d, i < len && i < nb ? " %02x" : "   ", b[i]);
+        say(d, " %s\n", text);
+        lin += (uint32_t)len;
+    }
+    d->u_next = lin;
+    d->u_valid = 1;
+}
+
+/* Step over: the instruction at CS:EIP is a CALL, INT or REP string
+ * instruction (returns its length), or 0. */
+static int step_over_len(Dbg *d)
+{
+    char text[200];
+    uint8_t b[16];
+    int nb, k = 0;
+    int len = dis_at(d, cur_lin(d), text, sizeof text, b, &nb);
+    if (!len || len > nb)
+        return 0;
+    while (k < len && (b[k] == 0x66 || b[k] == 0x67 || b[k] == 0x26 ||
+                       b[k] == 0x2E || b[k] == 0x36 || b[k] == 0x3E ||
+                       b[k] == 0x64 || b[k] == 0x65 || b[k] == 0xF0 ||
+                       b[k] == 0xF2 || b[k] == 0xF3))
+        k++;
+    if (k >= len)
+        return 0;
+    if (!strncmp(text, "call", 4) || strstr(text, " call ") ||
+        !strncmp(text, "int", 3) || !strncmp(text, "into", 4))
+        return len;
+    if (!strncmp(text, "rep", 3)) /* rep, repz, repnz string instructions */
+        return len;
+    if (b[k] == 0xE2 || b[k] == 0xE1 || b[k] == 0xE0) /* loop* */
+        return 0;
+    return 0;
+}
+
+/* ------------------------------------------------------------ info tlb, tss, ldt */
+
+static void cmd_info_tlb(Dbg *d, const char *a)
+{
+    CPUStats st;
+    uint64_t v;
+    uint32_t lin = cur_lin(d);
+    if (a) {
+        if (parse_addr(d, a, &v) < 0 || v > 0xFFFFFFFFull) {
+            say(d, "bad address '%s'\n", a);
+            return;
+        }
+        lin = (uint32_t)v;
+    }
+    cpu_get_stats(d->cpu, &st);
+    say(d, "TLB: hits %llu misses %llu flushes %llu invlpg %llu; icache: hits "
+           "%llu misses %llu smc %llu\n",
+        (unsigned long long)st.tlb_hits, (unsigned long long)st.tlb_misses,
+        (unsigned long long)st.tlb_flushes, (unsigned long long)st.tlb_invlpg,
+        (unsigned long long)st.icache_hits,
+        (unsigned long long)st.icache_misses, (unsigned long long)st.icache_smc);
+    for (int user = 0; user < 2; user++) {
+        uint64_t pa;
+        unsigned perm;
+        if (cpu_tlb_probe(d->cpu, lin, user, &pa, &perm) == 0)
+            say(d, "%s TLB: linear %08x -> physical %08llx (validated:%s%s%s)\n",
+                user ? "user" : "supervisor", (unsigned)lin,
+                (unsigned long long)pa, perm & 1 ? " read" : "",
+                perm & 2 ? " write" : "", perm & 4 ? " execute" : "");
+        else
+            say(d, "%s TLB: linear %08x not cached\n",
+                user ? "user" : "supervisor", (unsigned)lin);
+    }
+}
+
+static void cmd_info_tss(Dbg *d)
+{
+    CPUSeg tr;
+    uint8_t b[104];
+    cpu_get_seg(d->cpu, S_TR, &tr);
+    unsigned type = tr.ar & 0xF;
+    say(d, "TR: sel=0x%04x base=0x%08x limit=0x%08x type=%u (%s)\n",
+        (unsigned)tr.sel, (unsigned)tr.base, (unsigned)tr.limit, type,
+        sys_types[type]);
+    if (type == 9 || type == 11) {
+        static const char *const r[] = {"eax", "ecx", "edx", "ebx",
+                                        "esp", "ebp", "esi", "edi"};
+        if (tr.limit < 103 || dbg_read_lin(d, tr.base, b, 104) < 0) {
+            say(d, "32-bit TSS not readable\n");
+            return;
+        }
+        say(d, "link=0x%04x esp0=0x%08x ss0=0x%04x esp1=0x%08x ss1=0x%04x "
+               "esp2=0x%08x ss2=0x%04x\n",
+            (unsigned)ld_le(b, 2), (unsigned)ld_le(b + 4, 4),
+            (unsigned)ld_le(b + 8, 2), (unsigned)ld_le(b + 12, 4),
+            (unsigned)ld_le(b + 16, 2), (unsigned)ld_le(b + 20, 4),
+            (unsigned)ld_le(b + 24, 2));
+        say(d, "cr3=0x%08x eip=0x%08x eflags=0x%08x\n", (unsigned)ld_le(b + 28, 4),
+            (unsigned)ld_le(b + 32, 4), (unsigned)ld_le(b + 36, 4));
+        for (int k = 0; k < 8; k++)
+            say(d, "%s=0x%08x%s", r[k], (unsigned)ld_le(b + 40 + 4 * k, 4),
+                k == 3 || k == 7 ? "\n" : " ");
+        say(d, "es=0x%04x cs=0x%04x ss=0x%04x ds=0x%04x fs=0x%04x gs=0x%04x "
+               "ldt=0x%04x iomap=0x%04x%s\n",
+            (unsigned)ld_le(b + 72, 2), (unsigned)ld_le(b + 76, 2),
+            (unsigned)ld_le(b + 80, 2), (unsigned)ld_le(b + 84, 2),
+            (unsigned)ld_le(b + 88, 2), (unsigned)ld_le(b + 92, 2),
+            (unsigned)ld_le(b + 96, 2), (unsigned)ld_le(b + 102, 2),
+            b[100] & 1 ? " T" : "");
+    } else if (type == 1 || type == 3) {
+        static const char *const r[] = {"ax", "cx", "dx", "bx",
+                                        "sp", "bp", "si", "di"};
+        if (tr.limit < 43 || dbg_read_lin(d, tr.base, b, 44) < 0) {
+            say(d, "16-bit TSS not readable\n");
+            return;
+        }
+        say(d, "link=0x%04x sp0=0x%04x ss0=0x%04x sp1=0x%04x ss1=0x%04x "
+               "sp2=0x%04x ss2=0x%04x ip=0x%04x flags=0x%04x\n",
+            (unsigned)ld_le(b, 2), (unsigned)ld_le(b + 2, 2),
+            (unsigned)ld_le(b + 4, 2), (unsigned)ld_le(b + 6, 2),
+            (unsigned)ld_le(b + 8, 2), (unsigned)ld_le(b + 10, 2),
+            (unsigned)ld_le(b + 12, 2), (unsigned)ld_le(b + 14, 2),
+            (unsigned)ld_le(b + 16, 2));
+        for (int k = 0; k < 8; k++)
+            say(d, "%s=0x%04x%s", r[k], (unsigned)ld_le(b + 18 + 2 * k, 2),
+                k == 7 ? "\n" : " ");
+        say(d, "es=0x%04x cs=0x%04x ss=0x%04x ds=0x%04x ldt=0x%04x\n",
+            (unsigned)ld_le(b + 34, 2), (unsigned)ld_le(b + 36, 2),
+            (unsigned)ld_le(b + 38, 2), (unsigned)ld_le(b + 40, 2),
+            (unsigned)ld_le(b + 42, 2));
+    } else {
+        say(d, "no task loaded (TR is not a TSS)\n");
+    }
+}
+
+static void cmd_info_ldt(Dbg *d, const char *a1, const char *a2)
+{
+    CPUSeg l;
+    uint64_t first = 0, last;
+    cpu_get_seg(d->cpu, S_LDTR, &l);
+    say(d, "LDT (sel=0x%04x base=0x%08x, limit=0x%04x):\n", (unsigned)l.sel,
+        (unsigned)l.base, (unsigned)l.limit);
+    if ((l.sel & ~3u) == 0 || l.limit < 7) {
+        say(d, "no LDT loaded\n");
+        return;
+    }
+    last = ((uint64_t)l.limit + 1) / 8 - 1;
+    if (a1 && parse_num(a1, &first) == 0) {
+        last = first;
+        if (a2 && parse_num(a2, &last) < 0)
+            last = first;
+    }
+    if (last - first > 255)
+        last = first + 255;
+    for (uint64_t i = first; i <= last; i++) {
+        uint8_t b[8];
+        if ((i + 1) * 8 - 1 > l.limit)
+            break;
+        if (dbg_read_lin(d, l.base + (uint32_t)(i * 8), b, 8) < 0) {
+            say(d, "LDT[0x%02x]: not mapped\n", (unsigned)i);
+            continue;
+        }
+        decode_desc(d, (unsigned)i, ld_le(b, 4), ld_le(b + 4, 4), 2);
+    }
 }
 
 static void cmd_help(Dbg *d)
@@ -855,6 +1264,24 @@ static void cmd_help(Dbg *d)
         "setpmem ADDR SIZE VAL  write 1, 2 or 4 bytes of physical memory\n"
         "writemem FILE ADDR LEN save linear memory to a file\n"
         "info gdt|idt [N [M]]   decode descriptor table entries\n"
+        "n                      step over CALL/INT/REP (temporary breakpoint "
+        "after it)\n"
+        "b ADDR|SYMBOL if COND  conditional breakpoint: COND compares "
+        "registers,\n"
+        "                       numbers, symbols with == != < > <= >= && ||\n"
+        "u [ADDR] [N]           disassemble N instructions (default 10; "
+        "continues)\n"
+        "x /Ni ADDR             disassemble N instructions\n"
+        "ldsym FILE             load symbols (nm output or \"ADDR NAME\" "
+        "lines)\n"
+        "trace on [FILE] | off  instruction trace (frontend/trace.h format)\n"
+        "info tlb [ADDR]        TLB/icache counters and the TLB entries of "
+        "ADDR\n"
+        "info tss | info ldt [N [M]]  current task state segment / LDT "
+        "entries\n"
+        "info device NAME       device state (see \"info device\" for the "
+        "list)\n"
+        "history | !N | !!      command history, rerun command N / the last\n"
         "q                      quit x86pc\n"
         "An empty line repeats the last command.\n");
 }
@@ -876,6 +1303,22 @@ int dbg_command(Dbg *d, const char *line, char *out, size_t outlen,
         out[0] = '\0';
     }
     snprintf(buf, sizeof(buf), "%s", line);
+    /* "b ADDR if COND": the condition is kept as text */
+    const char *cond = NULL;
+    {
+        char *ifp = strstr(buf, " if ");
+        size_t w = strspn(buf, " \t");
+        size_t wl = strcspn(buf + w, " \t");
+        int is_b = (wl == 1 && buf[w] == 'b') ||
+                   (wl == 2 && (!strncmp(buf + w, "lb", 2) || !strncmp(buf + w, "vb", 2) ||
+                                !strncmp(buf + w, "pb", 2))) ||
+                   (wl == 5 && !strncmp(buf + w, "break", 5)) ||
+                   (wl == 6 && !strncmp(buf + w, "pbreak", 6));
+        if (ifp && is_b) {
+            *ifp = '\0';
+            cond = line + (ifp - buf) + 4;
+        }
+    }
     for (char *p = strtok(buf, " \t\r\n"); p && nt < 8;
          p = strtok(NULL, " \t\r\n"))
         tok[nt++] = p;
@@ -901,7 +1344,7 @@ int dbg_command(Dbg *d, const char *line, char *out, size_t outlen,
 
     if (!strcmp(c0, "c") || !strcmp(c0, "cont") || !strcmp(c0, "continue") ||
         !strcmp(c0, "s") || !strcmp(c0, "step") || !strcmp(c0, "si") ||
-        !strcmp(c0, "stepi")) {
+        !strcmp(c0, "stepi") || !strcmp(c0, "n") || !strcmp(c0, "next")) {
         if (from_gdb) {
             say(d, "use gdb's own commands to run the machine\n");
             goto done;
@@ -920,12 +1363,23 @@ int dbg_command(Dbg *d, const char *line, char *out, size_t outlen,
             say(d, "bad address '%s'\n", tok[1]);
             goto done;
         }
+        uint64_t cv;
+        if (cond && (strlen(cond) >= DBG_COND_LEN || expr_eval(d, cond, &cv) < 0)) {
+            say(d, "bad condition '%s' (registers, numbers, symbols; == != < > "
+                   "<= >= && ||)\n", cond);
+            goto done;
+        }
         int id = dbg_bp_add(d, phys ? DBG_BP_PHYS : DBG_BP_SW, v);
-        if (id < 0)
+        if (id < 0) {
             say(d, "too many breakpoints\n");
-        else
-            say(d, "Breakpoint %d at 0x%08llx (%s)\n", id,
-                (unsigned long long)v, phys ? "physical" : "linear");
+            goto done;
+        }
+        for (int i = 0; i < d->nbp; i++)
+            if (d->bp[i].id == id)
+                snprintf(d->bp[i].cond, DBG_COND_LEN, "%s", cond ? cond : "");
+        say(d, "Breakpoint %d at 0x%08llx (%s)%s%s\n", id,
+            (unsigned long long)v, phys ? "physical" : "linear",
+            cond ? " if " : "", cond ? cond : "");
     } else if ((!strcmp(c0, "info") && nt >= 2 &&
                 (!strcmp(tok[1], "break") || !strcmp(tok[1], "b") ||
                  !strcmp(tok[1], "watch"))) ||
@@ -1024,6 +1478,63 @@ int dbg_command(Dbg *d, const char *line, char *out, size_t outlen,
                (!strcmp(tok[1], "gdt") || !strcmp(tok[1], "idt"))) {
         cmd_info_dt(d, tok[1][0] == 'i', nt > 2 ? tok[2] : NULL,
                     nt > 3 ? tok[3] : NULL);
+    } else if (!strcmp(c0, "u") || !strcmp(c0, "disasm")) {
+        uint64_t a = d->u_valid ? d->u_next : cur_lin(d), cnt = 10;
+        if (nt > 1 && parse_addr(d, tok[1], &a) < 0) {
+            say(d, "bad address '%s'\n", tok[1]);
+            goto done;
+        }
+        if (nt > 2 && (parse_num(tok[2], &cnt) < 0 || cnt > 1000)) {
+            say(d, "usage: u [ADDR] [N (1..1000)]\n");
+            goto done;
+        }
+        cmd_u(d, (uint32_t)a, (unsigned long)cnt);
+    } else if (!strcmp(c0, "info") && nt >= 2 && !strcmp(tok[1], "tlb")) {
+        cmd_info_tlb(d, nt > 2 ? tok[2] : NULL);
+    } else if (!strcmp(c0, "info") && nt >= 2 && !strcmp(tok[1], "tss")) {
+        cmd_info_tss(d);
+    } else if (!strcmp(c0, "info") && nt >= 2 && !strcmp(tok[1], "ldt")) {
+        cmd_info_ldt(d, nt > 2 ? tok[2] : NULL, nt > 3 ? tok[3] : NULL);
+    } else if (!strcmp(c0, "info") && nt >= 2 && !strcmp(tok[1], "device")) {
+        char dump[4096];
+        if (nt < 3 || pc_dump_device(d->pc, tok[2], dump, sizeof dump) < 0)
+            say(d, "info device NAME: one of %s\n", pc_dump_device_names());
+        else
+            say(d, "%s", dump);
+    } else if (!strcmp(c0, "info") && nt >= 2 && !strcmp(tok[1], "symbols")) {
+        say(d, "%d symbols\n", symtab_count(d->syms));
+    } else if (!strcmp(c0, "ldsym") && nt == 2) {
+        if (from_gdb) {
+            say(d, "ldsym: not available through gdb\n");
+            goto done;
+        }
+        int k = d->syms ? symtab_load(d->syms, tok[1]) : -1;
+        if (k < 0)
+            say(d, "ldsym: cannot read %s\n", tok[1]);
+        else
+            say(d, "loaded %d symbols from %s\n", k, tok[1]);
+    } else if (!strcmp(c0, "trace") && nt >= 2 &&
+               (!strcmp(tok[1], "on") || !strcmp(tok[1], "off"))) {
+        if (!d->trace) {
+            say(d, "trace: not available\n");
+            goto done;
+        }
+        if (nt > 2) {
+            if (from_gdb) {
+                say(d, "trace FILE: not available through gdb\n");
+                goto done;
+            }
+            if (trace_open(d->trace, tok[2]) < 0) {
+                say(d, "trace: cannot open %s: %s\n", tok[2], strerror(errno));
+                goto done;
+            }
+        }
+        trace_set_enabled(d->trace, tok[1][1] == 'n');
+        say(d, "trace %s\n", tok[1]);
+    } else if (!strcmp(c0, "history")) {
+        unsigned long k0 = d->nhist > DBG_HIST ? d->nhist - DBG_HIST : 0;
+        for (unsigned long k = k0; k < d->nhist; k++)
+            say(d, "%5lu  %s\n", k + 1, d->hist[k % DBG_HIST]);
     } else if (!strcmp(c0, "help") || !strcmp(c0, "h") ||
                !strcmp(c0, "?")) {
         cmd_help(d);
@@ -1058,10 +1569,30 @@ static int console_loop(Dbg *d)
         }
         line[strcspn(line, "\r\n")] = '\0';
         const char *cmd = line;
-        if (!line[strspn(line, " \t")])
+        if (line[0] == '!') { /* !N, !!: rerun from the history */
+            const char *h = NULL;
+            if (line[1] == '!' && d->nhist)
+                h = d->hist[(d->nhist - 1) % DBG_HIST];
+            else if (isdigit((unsigned char)line[1])) {
+                unsigned long k = strtoul(line + 1, NULL, 10);
+                if (k >= 1 && k <= d->nhist && d->nhist - k < DBG_HIST)
+                    h = d->hist[(k - 1) % DBG_HIST];
+            }
+            if (!h) {
+                printf("%s: no such command in the history\n", line);
+                continue;
+            }
+            snprintf(line, sizeof(line), "%s", h);
+            printf("%s\n", line);
+        }
+        if (!line[strspn(line, " \t")]) {
             cmd = d->last;
-        else
+        } else {
             snprintf(d->last, sizeof(d->last), "%s", line);
+            snprintf(d->hist[d->nhist % DBG_HIST], sizeof(d->hist[0]), "%s",
+                     line);
+            d->nhist++;
+        }
         if (!*cmd)
             continue;
         int r = dbg_command(d, cmd, NULL, 0, 0);
@@ -1074,6 +1605,17 @@ static int console_loop(Dbg *d)
             if (c0[0] == 'c') {
                 dbg_resume(d, 0);
                 return 0;
+            }
+            if (c0[0] == 'n') { /* step over CALL/INT/REP */
+                int len = step_over_len(d);
+                if (len) {
+                    dbg_resume(d, 0);
+                    d->temp_active = 1;
+                    d->temp_lin = cur_lin(d) + (uint32_t)len;
+                    update_hooks(d);
+                    return 0;
+                }
+                n = 1;
             }
             /* s [N]: steps through the board like every other run. */
             d->steps_left = n ? n : 1;

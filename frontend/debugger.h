@@ -60,6 +60,12 @@ Dbg *dbg_new(PC *pc, int magic_break);
 void dbg_free(Dbg *d);
 /* Routes stops to a GDB stub instead of the console. */
 void dbg_set_gdb(Dbg *d, GdbStub *g);
+/* Instruction trace and symbol table (frontend/trace.h), either NULL: the
+ * debugger takes over the trace's exec hook and uses the symbols in "u",
+ * "x /i", "b SYMBOL" and addresses generally; "ldsym" loads into it. */
+struct Trace;
+struct Symtab;
+void dbg_set_tools(Dbg *d, struct Trace *t, struct Symtab *syms);
 
 /* Breakpoints: returns the new number (>= 1) or -1 if the table is full
  * (adding an existing one returns its number).  Deleting returns 0, or -1

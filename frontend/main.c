@@ -24,6 +24,8 @@
 #include "frontend/debugger.h"
 #include "frontend/chardev.h"
 #include "frontend/ui.h"
+#include "frontend/trace.h"
+#include "devices/hypercall.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -111,6 +113,10 @@ static const char usage_text[] =
     "it)\n"
     "  -magic-break       XCHG BX,BX enters the debugger (-debugger or "
     "-gdb)\n"
+    "  -trace FILE        write every executed instruction to FILE (- = stdout):\n"
+    "                     ICOUNT CS:EIP LINEAR BYTES DISASSEMBLY per line\n"
+    "                     (see frontend/trace.h); slows the machine down\n"
+    "  -trace-regs        add the registers after each instruction to -trace\n"
     "  -d LIST            debug logging to stderr; LIST is comma-separated:\n"
     "                     post (port 0x80 writes), unimp (first access to each\n"
     "                     unassigned I/O port); -d help lists them\n"
@@ -414,6 +420,8 @@ typedef struct Options {
     int debugger;         /* -debugger */
     int magic_break;      /* -magic-break */
     UIOptions ui; /* display, monitor, screenshot...: frontend/ui.c */
+    const char *trace;    /* -trace FILE (frontend/trace.h) */
+    int trace_regs;       /* -trace-regs */
 } Options;
 
 /* -hda/-hdb/-hdc/-hdd/-cdrom/-drive: one IDE slot. */
@@ -719,6 +727,15 @@ static void parse_args(Options *o, int argc, char **argv)
             o->snapshot = 1;
             continue;
         }
+        if (!strcmp(name, "trace") || !strcmp(name, "trace-regs")) {
+            if (name[5])
+                o->trace_regs = 1;
+            else if (i + 1 >= argc)
+                die_usage("option -trace needs an argument");
+            else
+                o->trace = argv[++i];
+            continue;
+        }
         if (!strcmp(name, "s") || !strcmp(name, "S") ||
             !strcmp(name, "debugger") || !strcmp(name, "magic-break")) {
             if (name[0] == 's')
@@ -900,6 +917,7 @@ typedef struct Host {
     FILE *postcode;
     int postcode_dirty;
     Dbg *dbg;     /* -gdb / -debugger */
+    HcHost *hc;   /* guest hypercall port, trace and symbols */
     int dbg_quit; /* the debugger asked to quit */
 } Host;
 
@@ -935,6 +953,8 @@ static int host_poll(void *opaque)
 {
     Host *h = opaque;
     flush_all(h);
+    if (h->hc->exit_req)
+        return 1; /* hypercall EXIT */
     if (h->dbg) {
         int sigint = got_signal == SIGINT && h->o->debugger;
         if (sigint)
@@ -1023,7 +1043,11 @@ int main(int argc, char **argv)
                 vgabios = load_vgabios(cand[i], &vgabios_size, 0);
     }
 
-    Host host = {.o = &o};
+    static HcHost hc;
+    static HypercallOps hc_ops;
+    hc.syms = symtab_new();
+    hchost_ops(&hc, &hc_ops);
+    Host host = {.o = &o, .hc = &hc};
     PCConfig cfg = {
         .ram_size = o.ram,
         .bios = bios,
@@ -1043,6 +1067,7 @@ int main(int argc, char **argv)
         .log = host_log,
         .poll = host_poll,
         .idle = host_idle,
+        .hypercall = &hc_ops,
     };
 
     /* Open the host side: files first, so errors come before tty changes. */
@@ -1125,6 +1150,15 @@ int main(int argc, char **argv)
         return status;
     }
 
+    hc.cpu = pc_cpu(pc);
+    hc.trace = trace_new(hc.cpu);
+    if (!hc.syms || !hc.trace)
+        die_usage("out of memory");
+    symtab_install(hc.syms);
+    if (o.trace && trace_open(hc.trace, o.trace) < 0)
+        die_usage("-trace %s: cannot open: %s", o.trace, strerror(errno));
+    trace_set_regs(hc.trace, o.trace_regs);
+
     GdbStub *gdb = NULL;
     if (o.gdb || o.debugger) {
         host.dbg = dbg_new(pc, o.magic_break);
@@ -1142,7 +1176,11 @@ int main(int argc, char **argv)
         }
         if (o.start_paused)
             dbg_request_stop(host.dbg);
+        dbg_set_tools(host.dbg, hc.trace, hc.syms);
+        hc.dbg = host.dbg;
     }
+    if (o.trace)
+        trace_set_enabled(hc.trace, 1);
 
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
@@ -1165,11 +1203,14 @@ int main(int argc, char **argv)
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     flush_all(&host);
+    if (status == PC_EXIT_HOST && hc.exit_req)
+        status = hc.exit_status; /* hypercall EXIT */
     if (host.dbg) {
         if (status != PC_EXIT_HOST)
             dbg_exited(host.dbg, status);
         dbg_free(host.dbg);
         gdb_free(gdb);
+        hc.dbg = NULL;
         if (host.dbg_quit)
             status = 0; /* q in the debugger, k from gdb */
     }
@@ -1203,6 +1244,9 @@ int main(int argc, char **argv)
                 (unsigned long long)st.icache_smc);
     }
     ui_free(host.ui);
+    trace_free(hc.trace);
+    symtab_install(NULL);
+    symtab_free(hc.syms);
     pc_free(pc);
     for (int k = 0; k < PC_MAX_IDE; k++) {
         blockdev_close(bds[k]); /* flushes; NULL is fine */
