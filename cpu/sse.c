@@ -568,6 +568,11 @@ static void int128(CPUState *c, Insn *i, int pfx)
     unsigned op = i->op & 0xFF;
     X128 a = xr(f, i->reg), b, r;
 
+    /* PINSRW, PEXTRW, PMOVMSKB, MOVNTDQ, MASKMOVDQU exist only with 66:
+     * their F2/F3 encodings are reserved (#UD). */
+    if ((pfx == 2 || pfx == 3) && (op == 0xC4 || op == 0xC5 || op == 0xD7 ||
+                                   op == 0xE7 || op == 0xF7))
+        EXC_UD(c);
     switch (op) {
     case 0x6E: /* MOVD xmm, r/m32 */
         if (pfx != 1)
