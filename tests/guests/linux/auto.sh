@@ -6,7 +6,9 @@ echo "x86pc-linux: auto begin"
 uname -a
 grep -E '^(processor|vendor_id|cpu family|model|stepping|flags)' /proc/cpuinfo
 cat /proc/interrupts
+echo "x86pc-linux: dmesg begin"
 dmesg
+echo "x86pc-linux: dmesg end"
 echo "x86pc-linux: auto end"
 sync
 poweroff
