@@ -17,7 +17,8 @@
 # Produces in OUTDIR:
 #   vmlinuz             the kernel
 #   initramfs.cpio.gz   busybox, bench, the disk/CD drivers, /init
-#   disk.img            32 MiB hard disk: syslinux MBR, one FAT16 partition
+#   disk.img            32.5 MiB hard disk (CHS 66/16/63): syslinux MBR, one
+#                       FAT16 partition
 #                       (type 06, bootable, at 1 MiB) with syslinux, the
 #                       kernel, the initramfs and syslinux.cfg
 #   linux.iso           isolinux CD (El Torito, no emulation)
@@ -215,7 +216,9 @@ find "$root" -exec touch -h -d @0 {} +
     cpio --quiet -o -H newc -R 0:0 --reproducible) | gzip -n -9 >"$out/initramfs.cpio.gz"
 
 # ---------------------------------------------------------------- disk image
-# 32 MiB, 16 heads x 63 sectors geometry; one FAT16 partition from LBA 2048.
+# 66 cylinders x 16 heads x 63 sectors (32.5 MiB: a whole number of
+# cylinders, as Bochs wants for its geometry); one FAT16 partition from LBA
+# 2048 to the end.
 cmdline="console=ttyS0,115200 console=tty0 panic=-1"
 echo "$cmdline" >"$out/cmdline"
 cat >"$work/syslinux.cfg" <<EOF
@@ -228,13 +231,12 @@ LABEL linux
   INITRD /initrd.gz
   APPEND $cmdline
 EOF
-size_mb=32
-sectors=$((size_mb * 2048))
+sectors=$((66 * 16 * 63))
 pstart=2048
 psize=$((sectors - pstart))
 img=$work/disk.img
 rm -f "$img"
-dd if=/dev/zero of="$img" bs=1M count=0 seek=$size_mb 2>/dev/null
+dd if=/dev/zero of="$img" bs=512 count=0 seek=$sectors 2>/dev/null
 # MBR: syslinux's boot code (first 440 bytes), one bootable partition.
 dd if=/usr/lib/syslinux/mbr/mbr.bin of="$img" bs=440 count=1 conv=notrunc 2>/dev/null
 byte() { printf "\\$(printf %03o $(($1 & 255)))"; }

@@ -28,6 +28,7 @@ import argparse
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -35,6 +36,12 @@ import time
 
 READY = b"X86PC-LINUX-READY"
 PROMPT = b"x86pc# "
+# Boot messages after which the guest will never reach its marker.
+FATAL = (rb"This kernel requires the following features not present[^\n]*\n[^\n]*"
+         rb"|Unable to boot - please use a kernel appropriate"
+         rb"|Kernel panic - not syncing[^\n]*"
+         rb"|Boot failed[^\n]*|No bootable device[^\n]*"
+         rb"|Could not find kernel image[^\n]*")
 
 # dmesg lines that mean the kernel is unhappy with the machine.
 DMESG_BAD = [
@@ -47,13 +54,35 @@ DMESG_BAD = [
 
 
 class Guest:
-    def __init__(self, cmd, logpath, errpath, pace):
+    def __init__(self, cmd, logpath, errpath, pace, connect=None):
+        """connect=None: COM1 is the emulator's stdin/stdout.  connect=PORT:
+        COM1 is a TCP server on localhost:PORT that the emulator opens (Bochs
+        "mode=socket-server"); its stdout then goes to errpath too."""
         self.t0 = time.monotonic()
         self.log = open(logpath, "wb")
         self.err = open(errpath, "wb") if errpath else subprocess.DEVNULL
-        self.proc = subprocess.Popen(
-            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=self.err, bufsize=0, start_new_session=True)
+        self.sock = None
+        if connect is None:
+            self.proc = subprocess.Popen(
+                cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=self.err, bufsize=0, start_new_session=True)
+            self._write = self._pipe_write
+            self._read = lambda: os.read(self.proc.stdout.fileno(), 65536)
+        else:
+            self.proc = subprocess.Popen(
+                cmd, stdin=subprocess.DEVNULL, stdout=self.err,
+                stderr=subprocess.STDOUT, start_new_session=True)
+            deadline = time.monotonic() + 60
+            while self.sock is None:
+                try:
+                    self.sock = socket.create_connection(("127.0.0.1", connect), 5)
+                    self.sock.settimeout(None)
+                except OSError:
+                    if time.monotonic() > deadline or self.proc.poll() is not None:
+                        break
+                    time.sleep(0.2)
+            self._write = self.sock.sendall if self.sock else self._pipe_write
+            self._read = (lambda: self.sock.recv(65536)) if self.sock else (lambda: b"")
         self.buf = bytearray()
         self.pos = 0            # everything before pos has been consumed
         self.cond = threading.Condition()
@@ -64,7 +93,7 @@ class Guest:
     def _reader(self):
         while True:
             try:
-                data = os.read(self.proc.stdout.fileno(), 65536)
+                data = self._read()
             except OSError:
                 data = b""
             with self.cond:
@@ -104,8 +133,7 @@ class Guest:
         for i in range(0, len(data), step):
             chunk = data[i:i + step]
             try:
-                self.proc.stdin.write(chunk)
-                self.proc.stdin.flush()
+                self._write(chunk)
             except (BrokenPipeError, OSError):
                 return False
             echo = chunk.replace(b"\n", b"")
@@ -120,6 +148,10 @@ class Guest:
                         self.cond.wait(min(left, 0.5))
         return True
 
+    def _pipe_write(self, data):
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
     def wait_exit(self, timeout):
         try:
             return self.proc.wait(timeout=timeout)
@@ -127,6 +159,11 @@ class Guest:
             return None
 
     def kill(self):
+        if self.sock:
+            try:
+                self.sock.close()
+            except OSError:
+                pass
         if self.proc.poll() is None:
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
@@ -175,8 +212,15 @@ class Driver:
 
     def boot(self):
         a = self.a
-        self.g = Guest(a.cmd, a.log, a.stderr_log, not a.no_pace)
-        if not self.g.expect(re.escape(READY), a.boot_timeout):
+        self.g = Guest(a.cmd, a.log, a.stderr_log, not a.no_pace, a.connect)
+        m = self.g.expect(re.escape(READY) + b"|" + FATAL, a.boot_timeout)
+        if m and m.group(0) != READY:
+            line_end = self.g.buf.find(b"\n", m.start())
+            line = self.g.buf[m.start():line_end if line_end > 0 else None]
+            self.fail("the guest stopped during boot: %s"
+                      % line.decode("latin-1").strip())
+            return False
+        if not m:
             if self.g.eof:
                 self.fail("the emulator exited (status %s) before the guest's "
                           "marker %s" % (self.g.wait_exit(5), READY.decode()))
@@ -367,6 +411,8 @@ def main():
     p.add_argument("--write-file", help="NAME=CONTENT to write on the disk")
     p.add_argument("--dmesg-ignore", action="append", default=[],
                    help="regex of an expected dmesg line (repeatable)")
+    p.add_argument("--connect", type=int, metavar="PORT",
+                   help="COM1 is a TCP server the emulator opens on PORT")
     p.add_argument("--no-pace", action="store_true",
                    help="type without waiting for the echo")
     p.add_argument("cmd", nargs=argparse.REMAINDER)
