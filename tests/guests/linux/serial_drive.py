@@ -37,11 +37,11 @@ import time
 READY = b"X86PC-LINUX-READY"
 PROMPT = b"x86pc# "
 # Boot messages after which the guest will never reach its marker.
-FATAL = (rb"This kernel requires the following features not present[^\n]*\n[^\n]*"
-         rb"|Unable to boot - please use a kernel appropriate"
-         rb"|Kernel panic - not syncing[^\n]*"
-         rb"|Boot failed[^\n]*|No bootable device[^\n]*"
-         rb"|Could not find kernel image[^\n]*")
+FATAL = (rb"This kernel requires the following features not present[^\n]*\n[^\n]*\n"
+         rb"|Unable to boot - please use a kernel appropriate[^\n]*\n"
+         rb"|Kernel panic - not syncing[^\n]*\n"
+         rb"|Boot failed[^\n]*\n|No bootable device[^\n]*\n"
+         rb"|Could not find kernel image[^\n]*\n")
 
 # dmesg lines that mean the kernel is unhappy with the machine.
 DMESG_BAD = [
@@ -215,10 +215,8 @@ class Driver:
         self.g = Guest(a.cmd, a.log, a.stderr_log, not a.no_pace, a.connect)
         m = self.g.expect(re.escape(READY) + b"|" + FATAL, a.boot_timeout)
         if m and m.group(0) != READY:
-            line_end = self.g.buf.find(b"\n", m.start())
-            line = self.g.buf[m.start():line_end if line_end > 0 else None]
-            self.fail("the guest stopped during boot: %s"
-                      % line.decode("latin-1").strip())
+            what = b" ".join(m.group(0).split()).decode("latin-1")
+            self.fail("the guest stopped during boot: %s" % what)
             return False
         if not m:
             if self.g.eof:
