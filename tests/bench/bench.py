@@ -317,7 +317,42 @@ class Bench:
             "%s %.2f" % (e, w / ref) for e, w in walls.items())), flush=True)
 
 
+def self_test():
+    """Checks the parsers on fixed text (`bench.py --self-test`, run by
+    make check as tests/bench/test-bench-parse.sh).  Returns 0 or 1."""
+    fails = 0
+
+    def check(what, got, want):
+        nonlocal fails
+        ok = got == want
+        print("%s %s: got %r%s" % ("ok  " if ok else "FAIL", what, got,
+                                   "" if ok else ", want %r" % (want,)))
+        fails += not ok
+
+    err = ("some other line\n"
+           "x86pc: stats: insns=1000000 tlb_hits=900 tlb_misses=100\n"
+           "x86pc: stats: icache_hits=3 icache_misses=1 mode=fast ratio=0.5 bad\n"
+           "  x86pc: stats: irqs=0x10\n"
+           "x86pc: statsX: insns=5\n")
+    st = parse_stats(err)
+    check("stats keys", sorted(st), sorted(["insns", "tlb_hits", "tlb_misses",
+                                           "icache_hits", "icache_misses",
+                                           "mode", "ratio", "irqs"]))
+    check("insns", st.get("insns"), 1000000)
+    check("hex value", st.get("irqs"), 16)
+    check("float value", st.get("ratio"), 0.5)
+    check("text value", st.get("mode"), "fast")
+    check("summary", describe_stats(st, 2.0),
+          "insns=1000000 (0.5 MIPS); tlb hit rate 90.00%; "
+          "icache hit rate 75.00%; mode=fast ratio=0.5 irqs=16")
+    check("no stats", parse_stats("x86pc: warning: foo\n"), {})
+    check("empty summary", describe_stats({}, 1.0), "")
+    return 1 if fails else 0
+
+
 def main():
+    if sys.argv[1:] == ["--self-test"]:
+        return self_test()
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--emus", default=os.environ.get("BENCH_EMUS", "x86pc,bochs,qemu"))
     p.add_argument("--workloads", default=os.environ.get("BENCH_WORKLOADS", "mmu,linux"))

@@ -85,6 +85,9 @@ guest=$(cd "$guest" && pwd)
 kernel=$(sed -n 's/^kernel linux-image-\([^ ]*\) .*/\1/p' "$guest/versions")
 cmdline=$(cat "$guest/cmdline")
 off=$(cat "$guest/disk.partoffset")
+vmlinuz_md5=
+command -v md5sum >/dev/null 2>&1 &&
+    vmlinuz_md5=$(md5sum <"$guest/vmlinuz" | cut -d' ' -f1)
 
 # What kind of emulator: QEMU takes a few options x86pc does not.
 kind=x86pc
@@ -130,6 +133,7 @@ drive() {
         --stderr-log "$tmp/$name.stderr" --dmesg-log "$tmp/$name.dmesg" \
         --boot-timeout "$boot_tmo" --cmd-timeout "$cmd_tmo" \
         --kernel "$kernel" ${write:+--write-file "$write"} \
+        ${vmlinuz_md5:+--vmlinuz-md5 "$vmlinuz_md5"} \
         -- ${X86PC_EMU:-} "$emu" $base ${LINUX_EMU_FLAGS:-} "$@"
     st=$?
     if [ $st -ne 0 ]; then

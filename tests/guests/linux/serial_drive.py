@@ -313,7 +313,11 @@ class Driver:
         if st != 0:
             self.fail("reading the kernel back from the disk: %r" % out)
         else:
-            self.note("vmlinuz on the disk: md5 " + out.split()[0])
+            md5 = out.split()[0] if out.split() else ""
+            self.note("vmlinuz on the disk: md5 " + md5)
+            if a.vmlinuz_md5 and md5 != a.vmlinuz_md5:
+                self.fail("vmlinuz read back through the guest's disk driver "
+                          "has md5 %s, the host file %s" % (md5, a.vmlinuz_md5))
         self.run("sync")
         self.run("sleep 1")
 
@@ -406,6 +410,7 @@ def main():
     p.add_argument("--bench-timeout", type=int, default=1800)
     p.add_argument("--bench-scale", type=int, default=1)
     p.add_argument("--kernel", help="kernel release uname must show")
+    p.add_argument("--vmlinuz-md5", help="md5 /mnt/vmlinuz must have")
     p.add_argument("--write-file", help="NAME=CONTENT to write on the disk")
     p.add_argument("--dmesg-ignore", action="append", default=[],
                    help="regex of an expected dmesg line (repeatable)")
