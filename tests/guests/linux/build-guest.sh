@@ -34,12 +34,20 @@
 # i386 packages, no network, missing tools and not root), 1 a real failure.
 set -eu
 
-# Host packages (Debian names) the guest build needs.  .ci/run installs them
-# (see the report / README); run as root this script installs them itself.
-LINUX_GUEST_HOST_PACKAGES="syslinux syslinux-common isolinux xorriso mtools cpio gzip gcc-multilib python3"
+# Host packages (Debian names) the guest build needs; run as root, this
+# script installs them itself.  gcc -m32 -static also needs the i386 libc:
+# gcc-N-multilib for the host's gcc N (not "gcc-multilib", which Conflicts
+# with the cross compilers .ci/run installs).  boot-test.sh needs
+# qemu-system-x86 (which brings seabios) for its default emulator, and
+# tests/bench/bench.py bochs, bochsbios and vgabios for Bochs.
+LINUX_GUEST_HOST_PACKAGES="syslinux syslinux-common isolinux xorriso mtools cpio gzip python3"
+multilib=
+if command -v gcc >/dev/null 2>&1; then
+    multilib=gcc-$(gcc -dumpversion | cut -d. -f1)-multilib
+fi
 
 if [ "${1:-}" = --host-packages ]; then
-    echo "$LINUX_GUEST_HOST_PACKAGES"
+    echo "$LINUX_GUEST_HOST_PACKAGES $multilib"
     exit 0
 fi
 
@@ -61,7 +69,7 @@ command -v apt-get >/dev/null 2>&1 && command -v dpkg >/dev/null 2>&1 ||
 # ---------------------------------------------------------------- host tools
 missing=
 for t in syslinux:syslinux mcopy:mtools mformat:mtools xorriso:xorriso \
-         cpio:cpio gzip:gzip dpkg-deb:dpkg gcc:gcc-multilib; do
+         cpio:cpio gzip:gzip dpkg-deb:dpkg gcc:gcc; do
     command -v "${t%%:*}" >/dev/null 2>&1 || missing="$missing ${t#*:}"
 done
 for f in /usr/lib/syslinux/mbr/mbr.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 \
@@ -72,16 +80,18 @@ done
 m32test=$out/m32test
 printf 'int main(void) { return 0; }\n' >"$m32test.c"
 if ! gcc -m32 -static -o "$m32test" "$m32test.c" >/dev/null 2>&1; then
-    missing="$missing gcc-multilib"
+    missing="$missing ${multilib:-gcc-multilib}"
 fi
 rm -f "$m32test" "$m32test.c"
 if [ -n "$missing" ]; then
     if is_root; then
         log "installing host tools:$missing"
-        apt_get install --no-install-recommends $LINUX_GUEST_HOST_PACKAGES ||
-            skip "apt-get install $LINUX_GUEST_HOST_PACKAGES failed (no network?)"
+        # --no-remove: never trade an installed package for these
+        apt_get install --no-install-recommends --no-remove \
+            $LINUX_GUEST_HOST_PACKAGES $multilib ||
+            skip "apt-get install $LINUX_GUEST_HOST_PACKAGES $multilib failed (no network?)"
     else
-        skip "missing host tools; as root: apt-get install $LINUX_GUEST_HOST_PACKAGES"
+        skip "missing host tools:$missing; as root: apt-get install $LINUX_GUEST_HOST_PACKAGES $multilib"
     fi
 fi
 
