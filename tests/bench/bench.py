@@ -283,9 +283,11 @@ class Bench:
             fails = re.findall(r"^FAIL: (.*)$", out, re.M)
             if "ready" not in times:
                 why = fails[0] if fails else "no marker"
+                where = ("log %s" % log if os.environ.get("BENCH_KEEP")
+                         else "BENCH_KEEP=DIR keeps the logs")
                 self.row("linux-boot", emu, None,
-                         "skipped: cannot boot the Linux guest yet: %s (log %s)"
-                         % (why, log))
+                         "skipped: cannot boot the Linux guest yet: %s (%s)"
+                         % (why, where))
                 continue
             boot[emu] = times["ready"]
             stats = ""
