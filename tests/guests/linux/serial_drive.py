@@ -335,6 +335,11 @@ class Driver:
             self.fail("ttyS0 interrupts did not rise")
         if dd <= 0:
             self.fail("IDE interrupts (IRQ 14) did not rise while using the disk")
+        # spurious (APIC) and error (spurious 8259A / APIC error) counters
+        for k in ("SPU", "ERR"):
+            if c2.get(k, 0) > 0:
+                self.fail("/proc/interrupts: %s = %d (spurious or erroneous "
+                          "interrupts)" % (k, c2[k]))
 
         st, out = self.run("dmesg", 120)
         self.scan_dmesg(out)
