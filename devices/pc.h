@@ -71,6 +71,20 @@ typedef struct PCConfig {
     /* -boot order as drive letters ("c", "dc", ...); NULL = "c" (CMOS). */
     const char *boot_order;
 
+    /* Direct kernel boot (-kernel/-initrd/-append), through fw_cfg as QEMU
+     * does; kernel NULL: none.  initrd holds the -initrd files one after
+     * the other; a Multiboot kernel gets them as nmodules modules of
+     * module_size[i] bytes with the strings module_cmdline[i].  The data
+     * are copied by pc_new(). */
+    const uint8_t *kernel;
+    size_t kernel_size;
+    const char *cmdline;        /* NULL: empty */
+    const uint8_t *initrd;
+    size_t initrd_size;
+    unsigned nmodules;
+    const size_t *module_size;
+    const char *const *module_cmdline;
+
     /* Front-end hooks (any may be NULL), all given `host`. */
     void *host;
     /* An informational line (no prefix, no newline). */
