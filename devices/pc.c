@@ -368,15 +368,22 @@ static const char *pc_setup_kernel(PC *pc, const PCConfig *cfg)
             break;
         }
     }
-    fw_cfg_add_i32(f, FW_CFG_CMDLINE_SIZE, (uint32_t)cmdsize);
-    fw_cfg_add_bytes(f, FW_CFG_CMDLINE_DATA, cmd, cmdsize);
     if (multiboot) {
+        const char *kn = cfg->kernel_name ? cfg->kernel_name : "";
+        size_t n = strlen(kn) + 1 + cmdsize;
+        char *mbcmd = malloc(n);
+        if (!mbcmd)
+            return "out of memory";
+        snprintf(mbcmd, n, "%s %s", kn, cmd);
+        fw_cfg_add_i32(f, FW_CFG_CMDLINE_SIZE, (uint32_t)n);
+        fw_cfg_add_bytes(f, FW_CFG_CMDLINE_DATA, mbcmd, n);
+        free(mbcmd);
         if (ksize > UINT32_MAX)
             return "-kernel: file too large";
         fw_cfg_add_i32(f, FW_CFG_KERNEL_SIZE, (uint32_t)ksize);
         fw_cfg_add_bytes(f, FW_CFG_KERNEL_DATA, k, ksize);
         fw_cfg_add_i32(f, FW_CFG_SETUP_SIZE, 0);
-        if (cfg->initrd_size) {
+        if (cfg->nmodules) {
             size_t len = 0;
             for (unsigned i = 0; i < cfg->nmodules; i++)
                 len += 5 + strlen(cfg->module_cmdline[i]);
@@ -398,6 +405,8 @@ static const char *pc_setup_kernel(PC *pc, const PCConfig *cfg)
         }
         return NULL;
     }
+    fw_cfg_add_i32(f, FW_CFG_CMDLINE_SIZE, (uint32_t)cmdsize);
+    fw_cfg_add_bytes(f, FW_CFG_CMDLINE_DATA, cmd, cmdsize);
     if (ksize < 0x230 || ldl_le(k + 0x202) != 0x53726448u)
         return "-kernel: not a Linux (bzImage) or Multiboot kernel";
     unsigned protocol = ldw_le(k + 0x206);

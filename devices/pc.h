@@ -78,6 +78,8 @@ typedef struct PCConfig {
      * are copied by pc_new(). */
     const uint8_t *kernel;
     size_t kernel_size;
+    const char *kernel_name;    /* the -kernel path: a Multiboot kernel's
+                                 * command line is "PATH CMDLINE" (QEMU) */
     const char *cmdline;        /* NULL: empty */
     const uint8_t *initrd;
     size_t initrd_size;

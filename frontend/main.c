@@ -738,6 +738,7 @@ static void load_kernel(const Options *o, PCConfig *cfg)
     if (!o->kernel)
         return;
     cfg->kernel = load_file("-kernel", o->kernel, &cfg->kernel_size);
+    cfg->kernel_name = o->kernel;
     cfg->cmdline = o->append;
     if (!o->initrd)
         return;
