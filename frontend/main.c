@@ -782,6 +782,18 @@ static void load_kernel(const Options *o, PCConfig *cfg)
     cfg->module_cmdline = (const char *const *)names;
 }
 
+static void free_kernel(PCConfig *cfg)
+{
+    free((void *)cfg->kernel);
+    free((void *)cfg->initrd);
+    for (unsigned i = 0; i < cfg->nmodules; i++)
+        free((void *)cfg->module_cmdline[i]);
+    free((void *)cfg->module_cmdline);
+    free((void *)cfg->module_size);
+    cfg->kernel = cfg->initrd = NULL;
+    cfg->nmodules = 0;
+}
+
 /* ------------------------------------------------------------ run */
 
 typedef struct Host {
@@ -950,6 +962,7 @@ int main(int argc, char **argv)
     int status = 2;
     PC *pc = pc_new(&cfg, err, sizeof(err), &status);
     free(bios);
+    free_kernel(&cfg); /* pc_new() copied them */
     if (!pc) {
         fprintf(stderr, "x86pc: %s\n", err);
         return status;
