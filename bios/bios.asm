@@ -11,6 +11,7 @@
 ;   memmap.inc    memory sizing from CMOS and fw_cfg "etc/e820", the E820 map
 ;   disk.inc      ATA PIO driver and INT 13h
 ;   cdrom.inc     ATAPI CD-ROM, El Torito boot, INT 13h for the CD
+;   floppy.inc    floppy drives (82077AA, DMA channel 2) and INT 13h for them
 ;   kernel.inc    direct Linux kernel boot from fw_cfg (-kernel)
 ;   multiboot.inc Multiboot 1 kernels from fw_cfg
 ;   kbd.inc       INT 09h and INT 16h (keytable.inc: the US layout)
@@ -38,6 +39,7 @@ rom_start:
 %include "memmap.inc"
 %include "disk.inc"
 %include "cdrom.inc"
+%include "floppy.inc"
 %include "kernel.inc"
 %include "multiboot.inc"
 %include "kbd.inc"

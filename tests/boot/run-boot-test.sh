@@ -5,6 +5,9 @@
 #   cd-noemu   El Torito no-emulation boot (-cdrom, -boot d): cdboot.asm's
 #              "T:" lines = cd-noemu.expected
 #   cd-fdemu   El Torito floppy emulation (1.44 MB image): cd-fdemu.expected
+#   fd         a real floppy drive (-fda, -boot a) with the floppy-emulation
+#              image (QEMU; x86pc when it has -fda): fd.expected (the
+#              El Torito status line left out)
 #   order      -boot dc: without a CD (x86pc: no drive; QEMU: an empty
 #              drive) the BIOS falls back to the hard disk; -boot d with
 #              nothing to boot: "No bootable device" (x86pc only)
@@ -100,6 +103,14 @@ else
     echo "Multiboot test skipped (cannot link an i386 ELF with $ld)"
 fi
 
+# x86pc with a floppy controller (-fda)?
+have_fda=0
+if "$x86pc" --help 2>&1 | grep -q -e '-fda'; then
+    have_fda=1
+else
+    echo "x86pc floppy boot tests skipped (no -fda)"
+fi
+
 fail=0
 # run NAME EMU ROM STATUS ARGS...: NAME.out gets what went to port E9h;
 # the exit status must be STATUS.
@@ -149,6 +160,28 @@ for p in $pairs; do
                 check "cd-$img-$tag" T "$here/cd-$img.expected"
             fi
         done
+    fi
+    # a real floppy drive (-fda, -boot a): the floppy-emulation image's
+    # tests (without the El Torito status call), and its AH=03h write of
+    # sector 2879's data to sector 0 must land in the image
+    if [ "$have_fda" = 1 ] || [ "${tag#qemu}" != "$tag" ]; then
+        cp fdemu/floppy.img "fd-$tag.img" || exit 99
+        case $tag in
+        qemu*) set -- -drive "file=fd-$tag.img,format=raw,if=floppy" ;;
+        *) set -- -fda "fd-$tag.img" ;;
+        esac
+        if run "fd-$tag" "$emu" "$rom" 1 "$@" -boot a; then
+            grep -av 'AH=4B01h' "fd-$tag.out" >"fd-$tag.out2"
+            mv "fd-$tag.out2" "fd-$tag.out"
+            check "fd-$tag" T "$here/fd.expected"
+            got=$(od -An -tx1 -N8 "fd-$tag.img" | tr -d ' \n')
+            if [ "$got" = 3f0b0000bdbebfc0 ]; then
+                echo "ok: fd-$tag: AH=03h wrote sector 0 of the image"
+            else
+                echo "run-boot-test: fd-$tag: sector 0 of the image holds $got" >&2
+                fail=1
+            fi
+        fi
     fi
     # -boot dc: no CD (x86pc) or an empty drive (QEMU): the hard disk
     if run "order-$tag" "$emu" "$rom" 1 -hda hd.img -boot dc; then
