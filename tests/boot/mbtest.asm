@@ -7,19 +7,33 @@
 ; text file; each module's "sum" is sum(byte[i] * (i + 1)) mod 2^32.
 ;
 ; Build: nasm -f elf32 -o mbtest.o mbtest.asm
-;        ld -m elf_i386 -Ttext=0x100000 -e _start -o mbtest.elf mbtest.o
+;        ld -m elf_i386 -N -Ttext=0x100000 -e _start -o mbtest.elf mbtest.o
+; or, a flat binary with the a.out kludge header fields (no ELF):
+;        nasm -f bin -DAOUT -o mbtest-aout.bin mbtest.asm
 
         cpu     686
         bits    32
 
 MB_MAGIC        equ     0x1BADB002
+%ifndef AOUT
 MB_FLAGS        equ     0x00000003      ; 4 KiB aligned modules, memory info
-
         section .text
         global  _start
+%else
+MB_FLAGS        equ     0x00010003      ; ... and the a.out kludge addresses
+        org     0x100000
+        section .text
+%endif
         align   4
 mbheader:
         dd      MB_MAGIC, MB_FLAGS, -(MB_MAGIC + MB_FLAGS)
+%ifdef AOUT
+        dd      mbheader                ; header_addr
+        dd      0x100000                ; load_addr: the file's start
+        dd      0                       ; load_end_addr: the whole file
+        dd      kernel_end              ; bss_end_addr
+        dd      _start                  ; entry_addr
+%endif
 
 %macro PR 1+
         call    pr

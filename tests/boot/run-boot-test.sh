@@ -16,7 +16,9 @@
 #              addresses) = linux-mem.expected
 #   multiboot  -kernel mbtest.elf (Multiboot ELF) with two modules:
 #              "B:" lines = multiboot.expected; x86pc BIOS "M:" lines =
-#              multiboot-mem.expected
+#              multiboot-mem.expected; the same kernel as a flat binary with
+#              the a.out kludge fields (mbtest-aout.bin; its name in the
+#              command line line replaced): multiboot.expected
 #
 # Every run must end through isa-debug-exit with status 1.  Runs that
 # cannot work are left out: SeaBIOS on x86pc has no -kernel support (QEMU
@@ -78,7 +80,8 @@ mkdir -p noemu fdemu || exit 99
     "$nasm" -f bin -DFLOPPY -o fdemu/floppy.img "$here/cdboot.asm" &&
     "$nasm" -f bin -o hd.img "$here/hdboot.asm" &&
     "$nasm" -f bin -o linuxtest.bin "$here/linuxtest.asm" &&
-    "$nasm" -f bin -o initrd.bin "$here/initrd.asm" || exit 99
+    "$nasm" -f bin -o initrd.bin "$here/initrd.asm" &&
+    "$nasm" -f bin -DAOUT -o mbtest-aout.bin "$here/mbtest.asm" || exit 99
 printf 'module two\n' >mod2.txt || exit 99
 have_iso=0
 if command -v "$xorriso" >/dev/null 2>&1; then
@@ -203,6 +206,14 @@ for p in $pairs; do
                 -initrd "initrd.bin arg1 arg2,mod2.txt" -append "hello world"; then
             check "mb-$tag" B "$here/multiboot.expected"
             [ "$tag" = x86pc ] && check "mb-$tag" M "$here/multiboot-mem.expected"
+        fi
+        # the same kernel as a flat binary with the a.out kludge fields
+        if run "mbaout-$tag" "$emu" "$rom" 1 -kernel mbtest-aout.bin \
+            -initrd "initrd.bin arg1 arg2,mod2.txt" -append "hello world"; then
+            sed 's/^B: cmdline=\[mbtest-aout\.bin /B: cmdline=[mbtest.elf /' \
+                "mbaout-$tag.out" >"mbaout-$tag.out2" &&
+                mv "mbaout-$tag.out2" "mbaout-$tag.out"
+            check "mbaout-$tag" B "$here/multiboot.expected"
         fi
         ;;
     esac
