@@ -180,7 +180,7 @@ main:   PR      "T: booted, DL="
 .bad1:  PR      ` data BAD\n`
 .t2:
         ; boot catalog status
-        PR      "T: AH=4B01h:"
+        PR      "T: El Torito AH=4B01h:"
         mov     si, spec
         mov     byte [si], 0x13
         mov     ax, 0x4B01
@@ -335,7 +335,7 @@ main:   PR      "T: booted, DL="
         INT13
         call    cfah
         PR      `\n`
-        PR      "T: AH=4B01h:"
+        PR      "T: El Torito AH=4B01h:"
         mov     si, spec
         mov     byte [si], 0x13
         mov     ax, 0x4B01
@@ -352,6 +352,37 @@ main:   PR      "T: booted, DL="
         mov     al, [spec + 2]
         call    hex8
         PR      `\n`
+        ; terminate the emulation: drive 00h is no longer the image
+        PR      "T: El Torito AH=4B00h:"
+        mov     si, spec
+        mov     byte [si], 0x13
+        mov     byte [si + 2], 0xFF
+        mov     ax, 0x4B00
+        mov     dl, 0
+        INT13
+        call    cfah
+        PR      " drive="
+        mov     al, [spec + 2]
+        call    hex8
+        PR      `\n`
+        PR      "T: El Torito AH=02h C/H/S 5/1/2 after the termination:"
+        mov     ax, 0x0201
+        mov     bx, BUF
+        mov     dword [bx], 0
+        mov     cx, 0x0502
+        mov     dx, 0x0100
+        INT13
+        PR      " CF="
+        mov     al, [saved_fl]
+        and     al, 1
+        call    hex8
+        PR      " data "
+        cmp     dword [BUF], 199
+        je      .still
+        PR      `gone\n`
+        jmp     .t4
+.still: PR      `still there\n`
+.t4:
 %endif
         PR      `T: done\n`
         jmp     exit
