@@ -43,6 +43,7 @@
 #include "devices/bus.h"
 #include "devices/cmos_layout.h"
 #include "devices/fw_cfg.h"
+#include "devices/kernel_cfg.h"
 #include "devices/i440fx.h"
 #include "devices/pci.h"
 #include "devices/piix4_pm.h"
@@ -57,7 +58,6 @@
 #include "devices/port92.h"
 #include "devices/serial.h"
 #include "devices/vclock.h"
-#include "memory/endian.h"
 #include "memory/mem.h"
 
 /* Where the VGA linear frame buffer sits until the PCI VGA function maps
@@ -342,141 +342,6 @@ static PC *fail(PC *pc, int *status, int code, char *err, size_t errlen,
     return NULL;
 }
 
-/* -kernel/-initrd/-append into fw_cfg, laid out as QEMU's pc machine does
- * for a Linux kernel (boot protocol header "HdrS" at 0x202): the setup
- * part (setup_sects + 1 sectors, its header patched as QEMU patches it)
- * in FW_CFG_SETUP_*, the protected-mode part in FW_CFG_KERNEL_*, the
- * command line and initrd with their load addresses.  A Multiboot kernel
- * (header in the first 8 KiB; checked first) goes whole into
- * FW_CFG_KERNEL_DATA with FW_CFG_SETUP_SIZE 0, and its modules are listed
- * in the file "etc/x86pc/modules" (per module: LE32 size, then its string
- * with a NUL), their data one after another in FW_CFG_INITRD_DATA.  The
- * BIOS does the loading.  Returns NULL, or a message. */
-static const char *pc_setup_kernel(PC *pc, const PCConfig *cfg)
-{
-    const uint8_t *k = cfg->kernel;
-    size_t ksize = cfg->kernel_size;
-    FwCfg *f = pc->fwcfg;
-    const char *cmd = cfg->cmdline ? cfg->cmdline : "";
-    size_t cmdsize = strlen(cmd) + 1;
-    int multiboot = 0;
-    for (size_t o = 0; o + 12 <= ksize && o < 8192; o += 4) {
-        uint32_t magic = ldl_le(k + o), flags = ldl_le(k + o + 4);
-        if (magic == 0x1BADB002u &&
-            (uint32_t)(magic + flags + ldl_le(k + o + 8)) == 0) {
-            multiboot = 1;
-            break;
-        }
-    }
-    if (multiboot) {
-        const char *kn = cfg->kernel_name ? cfg->kernel_name : "";
-        size_t n = strlen(kn) + 1 + cmdsize;
-        char *mbcmd = malloc(n);
-        if (!mbcmd)
-            return "out of memory";
-        snprintf(mbcmd, n, "%s %s", kn, cmd);
-        fw_cfg_add_i32(f, FW_CFG_CMDLINE_SIZE, (uint32_t)n);
-        fw_cfg_add_bytes(f, FW_CFG_CMDLINE_DATA, mbcmd, n);
-        free(mbcmd);
-        if (ksize > UINT32_MAX)
-            return "-kernel: file too large";
-        fw_cfg_add_i32(f, FW_CFG_KERNEL_SIZE, (uint32_t)ksize);
-        fw_cfg_add_bytes(f, FW_CFG_KERNEL_DATA, k, ksize);
-        fw_cfg_add_i32(f, FW_CFG_SETUP_SIZE, 0);
-        if (cfg->nmodules) {
-            size_t len = 0;
-            for (unsigned i = 0; i < cfg->nmodules; i++)
-                len += 5 + strlen(cfg->module_cmdline[i]);
-            uint8_t *list = malloc(len ? len : 1);
-            if (!list)
-                return "out of memory";
-            size_t o = 0;
-            for (unsigned i = 0; i < cfg->nmodules; i++) {
-                size_t n = strlen(cfg->module_cmdline[i]) + 1;
-                stl_le(list + o, (uint32_t)cfg->module_size[i]);
-                memcpy(list + o + 4, cfg->module_cmdline[i], n);
-                o += 4 + n;
-            }
-            fw_cfg_add_file(f, "etc/x86pc/modules", list, len);
-            free(list);
-            fw_cfg_add_i32(f, FW_CFG_INITRD_SIZE, (uint32_t)cfg->initrd_size);
-            fw_cfg_add_bytes(f, FW_CFG_INITRD_DATA, cfg->initrd,
-                             cfg->initrd_size);
-        }
-        return NULL;
-    }
-    fw_cfg_add_i32(f, FW_CFG_CMDLINE_SIZE, (uint32_t)cmdsize);
-    fw_cfg_add_bytes(f, FW_CFG_CMDLINE_DATA, cmd, cmdsize);
-    if (ksize < 0x230 || ldl_le(k + 0x202) != 0x53726448u)
-        return "-kernel: not a Linux (bzImage) or Multiboot kernel";
-    unsigned protocol = ldw_le(k + 0x206);
-    uint32_t real_addr, cmdline_addr, prot_addr;
-    if (protocol < 0x200 || !(k[0x211] & 0x01)) {
-        real_addr = 0x90000;
-        cmdline_addr = 0x9A000 - (uint32_t)cmdsize;
-        prot_addr = 0x10000;
-    } else if (protocol < 0x202) {
-        real_addr = 0x90000;
-        cmdline_addr = 0x9A000 - (uint32_t)cmdsize;
-        prot_addr = 0x100000;
-    } else {
-        real_addr = 0x10000;
-        cmdline_addr = 0x20000;
-        prot_addr = 0x100000;
-    }
-    if (cmdsize > 0x8000)
-        return "-append: command line too long";
-    size_t setup_size = k[0x1F1] ? k[0x1F1] : 4;
-    setup_size = (setup_size + 1) * 512;
-    if (setup_size > ksize || setup_size > 0x8000)
-        return "-kernel: bad setup size in the Linux header";
-    uint8_t *setup = malloc(setup_size);
-    if (!setup)
-        return "out of memory";
-    memcpy(setup, k, setup_size);
-    uint64_t lowmem = cfg->ram_size < 0xE0000000u ? cfg->ram_size
-                                                   : 0xE0000000u;
-    uint64_t initrd_max = protocol >= 0x203 ? ldl_le(k + 0x22C) : 0x37FFFFFF;
-    if (initrd_max >= lowmem - 0x20000)
-        initrd_max = lowmem - 0x20000 - 1;
-    if (protocol >= 0x202) {
-        stl_le(setup + 0x228, cmdline_addr);
-    } else {
-        stw_le(setup + 0x20, 0xA33F);
-        stw_le(setup + 0x22, (uint16_t)(cmdline_addr - real_addr));
-    }
-    setup[0x210] = 0xB0; /* type_of_loader: QEMU's */
-    if (protocol >= 0x201) {
-        setup[0x211] |= 0x80; /* CAN_USE_HEAP */
-        stw_le(setup + 0x224, (uint16_t)(cmdline_addr - real_addr - 0x200));
-    }
-    if (cfg->initrd_size) {
-        if (protocol < 0x200 || cfg->initrd_size > initrd_max) {
-            free(setup);
-            return protocol < 0x200 ? "-initrd: the kernel is too old"
-                                    : "-initrd: file too large";
-        }
-        uint32_t initrd_addr =
-            (uint32_t)((initrd_max - cfg->initrd_size) & ~(uint64_t)4095);
-        fw_cfg_add_i32(f, FW_CFG_INITRD_ADDR, initrd_addr);
-        fw_cfg_add_i32(f, FW_CFG_INITRD_SIZE, (uint32_t)cfg->initrd_size);
-        fw_cfg_add_bytes(f, FW_CFG_INITRD_DATA, cfg->initrd,
-                         cfg->initrd_size);
-        stl_le(setup + 0x218, initrd_addr);
-        stl_le(setup + 0x21C, (uint32_t)cfg->initrd_size);
-    }
-    fw_cfg_add_i32(f, FW_CFG_CMDLINE_ADDR, cmdline_addr);
-    fw_cfg_add_i32(f, FW_CFG_KERNEL_ADDR, prot_addr);
-    fw_cfg_add_i32(f, FW_CFG_KERNEL_SIZE, (uint32_t)(ksize - setup_size));
-    fw_cfg_add_bytes(f, FW_CFG_KERNEL_DATA, k + setup_size,
-                     ksize - setup_size);
-    fw_cfg_add_i32(f, FW_CFG_SETUP_ADDR, real_addr);
-    fw_cfg_add_i32(f, FW_CFG_SETUP_SIZE, (uint32_t)setup_size);
-    fw_cfg_add_bytes(f, FW_CFG_SETUP_DATA, setup, setup_size);
-    free(setup);
-    return NULL;
-}
-
 PC *pc_new(const PCConfig *cfg, char *err, size_t errlen, int *status)
 {
     PC *pc = calloc(1, sizeof(*pc));
@@ -697,7 +562,11 @@ PC *pc_new(const PCConfig *cfg, char *err, size_t errlen, int *status)
         fw_cfg_add_file(pc->fwcfg, "etc/e820", e, sizeof e);
     }
     if (cfg->kernel) {
-        const char *kerr = pc_setup_kernel(pc, cfg);
+        KernelSpec ks = {cfg->kernel, cfg->kernel_size, cfg->kernel_name,
+                         cfg->cmdline, cfg->initrd, cfg->initrd_size,
+                         cfg->nmodules, cfg->module_size,
+                         cfg->module_cmdline};
+        const char *kerr = fw_cfg_load_kernel(pc->fwcfg, &ks, cfg->ram_size);
         if (kerr)
             return fail(pc, status, 2, err, errlen, kerr, 0, 0);
     }
