@@ -14,6 +14,10 @@
 ;                 is installed) and number printing
 ;   memmap.inc    memory sizing from CMOS and fw_cfg "etc/e820", the E820 map
 ;   disk.inc      ATA PIO driver and INT 13h
+;   cdrom.inc     ATAPI CD-ROM, El Torito boot, INT 13h for the CD
+;   floppy.inc    floppy drives (82077AA, DMA channel 2) and INT 13h for them
+;   kernel.inc    direct Linux kernel boot from fw_cfg (-kernel)
+;   multiboot.inc Multiboot 1 kernels from fw_cfg
 ;   kbd.inc       INT 09h and INT 16h (keytable.inc: the US layout)
 ;   services.inc  INT 08h, 0Eh, 10h (fallback), 11h, 12h, 14h, 15h, 17h,
 ;                 18h, 19h, 1Ah
@@ -44,6 +48,10 @@ rom_start:
 %include "post.inc"
 %include "memmap.inc"
 %include "disk.inc"
+%include "cdrom.inc"
+%include "floppy.inc"
+%include "kernel.inc"
+%include "multiboot.inc"
 %include "kbd.inc"
 %include "services.inc"
 %include "pci.inc"

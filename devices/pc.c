@@ -51,6 +51,7 @@
 #include "devices/dma.h"
 #include "devices/fdc.h"
 #include "devices/fw_cfg.h"
+#include "devices/kernel_cfg.h"
 #include "devices/i440fx.h"
 #include "devices/pci.h"
 #include "devices/piix4_pm.h"
@@ -680,6 +681,15 @@ PC *pc_new(const PCConfig *cfg, char *err, size_t errlen, int *status)
     if (cfg->vgabios && cfg->vgabios_size)
         fw_cfg_add_file(pc->fwcfg, "vgaroms/vgabios.bin", cfg->vgabios,
                         cfg->vgabios_size);
+    if (cfg->kernel) {
+        KernelSpec ks = {cfg->kernel, cfg->kernel_size, cfg->kernel_name,
+                         cfg->cmdline, cfg->initrd, cfg->initrd_size,
+                         cfg->nmodules, cfg->module_size,
+                         cfg->module_cmdline};
+        const char *kerr = fw_cfg_load_kernel(pc->fwcfg, &ks, cfg->ram_size);
+        if (kerr)
+            return fail(pc, status, 2, err, errlen, kerr, 0, 0);
+    }
 
     if (cfg->hypercall) {
         pc->hcall = hypercall_new(cfg->hypercall);

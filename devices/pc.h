@@ -86,6 +86,22 @@ typedef struct PCConfig {
     /* Guest hypercall port at 0x8A0 (devices/hypercall.h); NULL: none. */
     const struct HypercallOps *hypercall;
 
+    /* Direct kernel boot (-kernel/-initrd/-append), through fw_cfg as QEMU
+     * does; kernel NULL: none.  initrd holds the -initrd files one after
+     * the other; a Multiboot kernel gets them as nmodules modules of
+     * module_size[i] bytes with the strings module_cmdline[i].  The data
+     * are copied by pc_new(). */
+    const uint8_t *kernel;
+    size_t kernel_size;
+    const char *kernel_name;    /* the -kernel path: a Multiboot kernel's
+                                 * command line is "PATH CMDLINE" (QEMU) */
+    const char *cmdline;        /* NULL: empty */
+    const uint8_t *initrd;
+    size_t initrd_size;
+    unsigned nmodules;
+    const size_t *module_size;
+    const char *const *module_cmdline;
+
     /* Front-end hooks (any may be NULL), all given `host`. */
     void *host;
     /* An informational line (no prefix, no newline). */

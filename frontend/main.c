@@ -101,6 +101,9 @@ static const char usage_text[] =
     "                     (index 0..3 for IDE, 0..1 for floppy)\n"
     "  -snapshot          keep every disk write in memory; images are never\n"
     "                     modified\n"
+    "  -kernel FILE       boot a Linux bzImage or Multiboot kernel directly\n"
+    "  -initrd FILE[,..]  initrd (Linux) or modules \"file args\" (Multiboot)\n"
+    "  -append CMDLINE    kernel command line\n"
     "  -boot ORDER        boot order: drive letters a (floppy), c (disk),\n"
     "                     d (CD-ROM), e.g. -boot dc; also order=LETTERS\n"
     "  -no-reboot         exit instead of resetting on triple fault or reset\n"
@@ -415,6 +418,7 @@ typedef struct Options {
     int have_fd[2];
     int snapshot;
     const char *boot_order;
+    const char *kernel, *initrd, *append; /* -kernel/-initrd/-append */
     const char *gdb;      /* -gdb / -s */
     int start_paused;     /* -S */
     int debugger;         /* -debugger */
@@ -758,7 +762,8 @@ static void parse_args(Options *o, int argc, char **argv)
         static const char *const with_arg[] = {
             "m", "bios", "vgabios", "debugcon", "postcode", "serial",
             "device", "d", "icount", "rtc", "hda", "hdb", "hdc", "hdd",
-            "cdrom", "drive", "boot", "gdb", "fda", "fdb", "debugcon2", NULL};
+            "cdrom", "drive", "boot", "gdb", "fda", "fdb", "debugcon2",
+            "kernel", "initrd", "append", NULL};
         int known = 0;
         for (int k = 0; with_arg[k]; k++)
             known |= !strcmp(name, with_arg[k]);
@@ -837,10 +842,18 @@ static void parse_args(Options *o, int argc, char **argv)
             add_drive(o, a, v);
         } else if (!strcmp(name, "boot")) {
             parse_boot(o, v);
+        } else if (!strcmp(name, "kernel")) {
+            o->kernel = v;
+        } else if (!strcmp(name, "initrd")) {
+            o->initrd = v;
+        } else if (!strcmp(name, "append")) {
+            o->append = v;
         } else {
             parse_debug(o, v);
         }
     }
+    if ((o->initrd || o->append) && !o->kernel)
+        die_usage("%s needs -kernel", o->initrd ? "-initrd" : "-append");
     if (o->gdb && o->debugger)
         die_usage("-gdb and -debugger cannot be used together");
     if ((o->start_paused || o->magic_break) && !o->gdb && !o->debugger)
@@ -907,6 +920,98 @@ static uint8_t *load_vgabios(const char *path, size_t *size, int explicit)
         die_usage("-vgabios '%s': image must be 1 byte to 128 KiB", path);
     *size = n;
     return buf;
+}
+
+/* Reads a whole file for option `opt` (at most 1 GiB). */
+static uint8_t *load_file(const char *opt, const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        die_usage("%s '%s': cannot open: %s", opt, path, strerror(errno));
+    size_t cap = 1 << 16, n = 0;
+    uint8_t *buf = malloc(cap);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap || cap >= ((size_t)1 << 30))
+            break;
+        uint8_t *nb = realloc(buf, cap * 2);
+        if (!nb)
+            free(buf);
+        buf = nb;
+        cap *= 2;
+    }
+    if (!buf)
+        die_usage("out of memory");
+    int bad = ferror(f) || n == cap;
+    fclose(f);
+    if (bad)
+        die_usage("%s '%s': %s", opt, path, n == cap ? "file too large"
+                                                     : "read error");
+    *size = n;
+    return buf;
+}
+
+/* -kernel/-initrd/-append into cfg.  -initrd is a comma-separated list of
+ * "file args" (Multiboot modules; for Linux the files are concatenated). */
+static void load_kernel(const Options *o, PCConfig *cfg)
+{
+    if (!o->kernel)
+        return;
+    cfg->kernel = load_file("-kernel", o->kernel, &cfg->kernel_size);
+    cfg->kernel_name = o->kernel;
+    cfg->cmdline = o->append;
+    if (!o->initrd)
+        return;
+    unsigned n = 1;
+    for (const char *p = o->initrd; *p; p++)
+        n += *p == ',';
+    size_t *sizes = calloc(n, sizeof(*sizes));
+    char **names = calloc(n, sizeof(*names));
+    uint8_t *all = NULL;
+    size_t total = 0;
+    if (!sizes || !names)
+        die_usage("out of memory");
+    const char *p = o->initrd;
+    for (unsigned i = 0; i < n; i++) {
+        size_t len = strcspn(p, ",");
+        names[i] = malloc(len + 1);
+        if (!names[i])
+            die_usage("out of memory");
+        memcpy(names[i], p, len);
+        names[i][len] = 0;
+        p += len + (p[len] == ',');
+        char path[4096];
+        size_t plen = strcspn(names[i], " ");
+        if (plen == 0 || plen >= sizeof(path))
+            die_usage("-initrd '%s': bad file name", o->initrd);
+        memcpy(path, names[i], plen);
+        path[plen] = 0;
+        uint8_t *data = load_file("-initrd", path, &sizes[i]);
+        uint8_t *na = realloc(all, total + sizes[i] + 1);
+        if (!na)
+            die_usage("out of memory");
+        all = na;
+        memcpy(all + total, data, sizes[i]);
+        total += sizes[i];
+        free(data);
+    }
+    cfg->initrd = all;
+    cfg->initrd_size = total;
+    cfg->nmodules = n;
+    cfg->module_size = sizes;
+    cfg->module_cmdline = (const char *const *)names;
+}
+
+static void free_kernel(PCConfig *cfg)
+{
+    free((void *)cfg->kernel);
+    free((void *)cfg->initrd);
+    for (unsigned i = 0; i < cfg->nmodules; i++)
+        free((void *)cfg->module_cmdline[i]);
+    free((void *)cfg->module_cmdline);
+    free((void *)cfg->module_size);
+    cfg->kernel = cfg->initrd = NULL;
+    cfg->nmodules = 0;
 }
 
 /* ------------------------------------------------------------ run */
@@ -1108,6 +1213,7 @@ int main(int argc, char **argv)
         cfg.floppy[k] = fds[k];
     }
     cfg.boot_order = o.boot_order;
+    load_kernel(&o, &cfg);
     if (o.have_debugcon) {
         chr_open(&o.debugcon, 0);
         cfg.debugcon = 1;
@@ -1145,6 +1251,7 @@ int main(int argc, char **argv)
     PC *pc = pc_new(&cfg, err, sizeof(err), &status);
     free(bios);
     free(vgabios);
+    free_kernel(&cfg); /* pc_new() copied them */
     if (!pc) {
         fprintf(stderr, "x86pc: %s\n", err);
         return status;
