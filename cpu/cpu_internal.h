@@ -245,6 +245,7 @@ struct CPUState {
     uint64_t apic_base;
     uint64_t efer;     /* IA32_EFER: NXE only */
     uint64_t misc_enable; /* IA32_MISC_ENABLE (stored) */
+    uint64_t rng;         /* RDRAND generator state */
     uint64_t perf_ctr[2]; /* PERFCTR0/1 (stored, not counting) */
     uint32_t perf_sel[2]; /* PERFEVTSEL0/1 */
     uint64_t mtrr[32]; /* stored, no effect */

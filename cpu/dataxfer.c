@@ -162,9 +162,30 @@ HANDLER(op_xadd)
     }
 }
 
+/* 0F C7 /6 (register form): RDRAND.  The numbers come from a xorshift64*
+ * generator seeded at RESET, so runs stay repeatable (a golden reference
+ * must be deterministic); CF=1 (a value is always ready), OF/SF/ZF/AF/PF
+ * cleared. */
+static void rdrand(CPUState *c, Insn *i)
+{
+    uint64_t x = c->rng;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    c->rng = x;
+    x *= 0x2545F4914F6CDD1Dull;
+    reg_write(c, i->rm, (uint32_t)(x >> 32), opsize(i));
+    flags_set_arith(c, (cpu_eflags(c) & ~(F_OF | F_SF | F_ZF | F_AF | F_PF)) |
+                           F_CF);
+}
+
 HANDLER(op_cmpxchg8b)
 {
     uint32_t off, lin, lo, hi;
+    if (i->mod == 3 && i->reg == 6 && !i->rep) {
+        rdrand(c, i);
+        return;
+    }
     if (i->mod == 3 || i->reg != 1)
         EXC_UD(c);
     off = insn_ea(c, i);

@@ -137,7 +137,9 @@ static int group_undefined(const Insn *i)
         return i->reg == 5;
     case 0x1BA:
         return i->reg < 4;
-    case 0x1C7:
+    case 0x1C7: /* /1 CMPXCHG8B m64; /6 RDRAND r16/32 (no F2/F3) */
+        if (i->reg == 6 && i->mod == 3)
+            return i->rep != 0;
         return i->reg != 1 || i->mod == 3;
     }
     return 0;

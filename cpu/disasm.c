@@ -733,6 +733,8 @@ static const char *choose(Ctx *x, char *buf, size_t bl, int *sse)
             return NULL;
         return "movnti Md,Gd";
     case 0xC7:
+        if (i->mod == 3 && i->reg == 6)
+            return "rdrand Ev";
         return "cmpxchg8b Mq";
     case 0xBA: {
         static const char *const g8[8] = {NULL, NULL, NULL, NULL, "bt", "bts", "btr", "btc"};

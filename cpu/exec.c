@@ -150,6 +150,7 @@ void cpu_reset(CPUState *c)
     c->apic_base = 0xFEE00900ull;
     c->efer = 0;
     c->misc_enable = 1; /* fast-string operations enabled */
+    c->rng = 0x9E3779B97F4A7C15ull; /* RDRAND: the same sequence every run */
     c->perf_ctr[0] = c->perf_ctr[1] = 0;
     c->perf_sel[0] = c->perf_sel[1] = 0;
     c->halted = 0;

@@ -17,6 +17,8 @@
 #define CPUID_EDX ((1u << 0) | (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | \
                    (1u << 6) | (1u << 8) | (1u << 11) | (1u << 13) | (1u << 15) | \
                    (1u << 19) | (1u << 23) | (1u << 24) | (1u << 25) | (1u << 26))
+/* ECX bit 30 RDRAND (deterministic: see op_cmpxchg8b in dataxfer.c). */
+#define CPUID_ECX (1u << 30)
 #define CPUID_SIGNATURE 0x06D8u /* family 6, model 13, stepping 8 */
 #define CR4_VALID (CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_PGE | CR4_PCE | \
                    CR4_OSFXSR | CR4_OSXMMEXCPT)
@@ -601,7 +603,7 @@ HANDLER(op_cpuid)
     case 1:
         c->regs[R_EAX] = CPUID_SIGNATURE;
         c->regs[R_EBX] = 0x0800; /* CLFLUSH line size: 8 * 8 bytes */
-        c->regs[R_ECX] = 0;
+        c->regs[R_ECX] = CPUID_ECX;
         c->regs[R_EDX] = CPUID_EDX;
         break;
     default: /* cache descriptors: 0x01 ITLB, 0x02 ITLB 4M, 0x03 DTLB,

@@ -186,8 +186,9 @@ static const GroupSpec groups[] = {
     {0x122, {"R", "RL", "R", "R", "R", "RL", "RL", "RL"}},
     /* Grp8 BT BTS BTR BTC Ev,Ib (/4-/7). */
     {0x1BA, {"U", "U", "U", "U", "Mb", "Mbk", "Mbk", "Mbk"}},
-    /* Grp9 CMPXCHG8B Mq (/1). */
-    {0x1C7, {"U", "mk", "U", "U", "U", "U", "U", "U"}},
+    /* Grp9 CMPXCHG8B Mq (/1), RDRAND Rv (/6, register form only; the
+     * memory form and F2/F3 are #UD, so those are accepted either way). */
+    {0x1C7, {"U", "mk", "U", "U", "U", "U", "ML", "U"}},
 };
 
 static const char *spec_for(int op, int reg)
