@@ -630,7 +630,8 @@ PC *pc_new(const PCConfig *cfg, char *err, size_t errlen, int *status)
     }
 
     /* The standard CMOS contents a BIOS reads (written once, at power-on). */
-    cl.ram_below_4g = cfg->ram_size;
+    cl.ram_below_4g = phys_ram_below_4g(pc->mem);
+    cl.ram_above_4g = phys_ram_above_4g(pc->mem);
     cl.boot_order = cfg->boot_order;
     cl.fpu = 1; /* x87 present (equipment byte bit 1) */
     cmos_layout_apply(pc->rtc, &cl);
@@ -674,9 +675,15 @@ PC *pc_new(const PCConfig *cfg, char *err, size_t errlen, int *status)
     fw_cfg_add_i64(pc->fwcfg, FW_CFG_RAM_SIZE, cfg->ram_size);
     fw_cfg_add_i16(pc->fwcfg, FW_CFG_NB_CPUS, 1);
     {
-        uint8_t e[FW_CFG_E820_ENTRY_SIZE];
-        fw_cfg_e820_entry(e, 0, cfg->ram_size, FW_CFG_E820_RAM);
-        fw_cfg_add_file(pc->fwcfg, "etc/e820", e, sizeof e);
+        uint8_t e2[2 * FW_CFG_E820_ENTRY_SIZE];
+        size_t n = FW_CFG_E820_ENTRY_SIZE;
+        fw_cfg_e820_entry(e2, 0, phys_ram_below_4g(pc->mem), FW_CFG_E820_RAM);
+        if (phys_ram_above_4g(pc->mem)) {
+            fw_cfg_e820_entry(e2 + n, 0x100000000ull,
+                              phys_ram_above_4g(pc->mem), FW_CFG_E820_RAM);
+            n += FW_CFG_E820_ENTRY_SIZE;
+        }
+        fw_cfg_add_file(pc->fwcfg, "etc/e820", e2, n);
     }
     if (cfg->vgabios && cfg->vgabios_size)
         fw_cfg_add_file(pc->fwcfg, "vgaroms/vgabios.bin", cfg->vgabios,

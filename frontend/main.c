@@ -36,7 +36,7 @@
 
 #define MIB (1024ull * 1024ull)
 #define RAM_MIN (1 * MIB)
-#define RAM_MAX (3584 * MIB)
+#define RAM_MAX (32768 * MIB) /* memory/mem.h PHYS_RAM_MAX */
 #define RAM_DEFAULT (128 * MIB)
 
 static const char usage_text[] =
@@ -45,7 +45,8 @@ static const char usage_text[] =
     "\n"
     "  -m SIZE            guest RAM: MiB, or with a K/M/G suffix "
     "(default 128;\n"
-    "                     1 MiB to 3584 MiB)\n"
+    "                     1 MiB to 32 GiB; above 3.5 GiB the rest is mapped\n"
+    "                     from 4 GiB up, for PAE guests)\n"
     "  -bios FILE         BIOS ROM image of 64, 128 or 256 KiB (default: the\n"
     "                     bios.bin built with x86pc)\n"
     "  -vgabios FILE      VGA BIOS (option ROM, at most 128 KiB) mapped at\n"
@@ -487,7 +488,7 @@ static uint64_t parse_mem(const char *s)
     while (*p >= '0' && *p <= '9') {
         v = v * 10 + (uint64_t)(*p++ - '0');
         if (v > (1ull << 40))
-            die_usage("-m %s: memory size must be between 1 MiB and 3584 MiB",
+            die_usage("-m %s: memory size must be between 1 MiB and 32 GiB",
                       s);
     }
     uint64_t unit = MIB;
@@ -504,7 +505,7 @@ static uint64_t parse_mem(const char *s)
         goto bad;
     v *= unit;
     if (v < RAM_MIN || v > RAM_MAX)
-        die_usage("-m %s: memory size must be between 1 MiB and 3584 MiB", s);
+        die_usage("-m %s: memory size must be between 1 MiB and 32 GiB", s);
     if (v % 4096)
         die_usage("-m %s: memory size must be a multiple of 4 KiB", s);
     return v;

@@ -62,7 +62,8 @@ static int pam_flags(const PhysMem *pm, uint64_t a)
 PhysMem *phys_new(uint64_t ram_size, int layout)
 {
     PhysMem *pm;
-    if (ram_size == 0 || ram_size > (uint64_t)3584 << 20)
+    if (ram_size == 0 || ram_size > PHYS_RAM_MAX ||
+        (layout == PHYS_LAYOUT_FLAT && ram_size > PHYS_BELOW_4G_MAX))
         return NULL;
     pm = calloc(1, sizeof *pm);
     if (!pm)
@@ -74,7 +75,10 @@ PhysMem *phys_new(uint64_t ram_size, int layout)
     }
     pm->ram_size = ram_size;
     pm->layout = layout;
-    pm->fast.code_limit = ram_size & ~0xFFFull; /* RAM-backed pages */
+    uint64_t below = ram_size < PHYS_BELOW_4G_MAX ? ram_size : PHYS_BELOW_4G_MAX;
+    /* Pages tracked for cached code: the RAM-backed pages below 4 GiB
+     * (code above 4 GiB runs, but is decoded every time). */
+    pm->fast.code_limit = below & ~0xFFFull;
     {
         size_t np = (size_t)(pm->fast.code_limit >> 12);
         pm->code_ver = calloc(np ? np : 1, sizeof(uint32_t));
@@ -88,7 +92,13 @@ PhysMem *phys_new(uint64_t ram_size, int layout)
             return NULL;
         }
     }
-    pm->fast.a20_mask = 0xFFFFFFFFu;
+    pm->fast.a20_mask = PHYS_A20_ON;
+    pm->fast.top_start = pm->fast.top_end = 0;
+    if (ram_size > below) {
+        pm->fast.top_start = 0x100000000ull;
+        pm->fast.top_end = 0x100000000ull + (ram_size - below);
+        pm->fast.top_host = below;
+    }
     if (layout == PHYS_LAYOUT_FLAT || ram_size <= 0xA0000) {
         pm->fast.lo_end = layout == PHYS_LAYOUT_FLAT ? ram_size
                           : ram_size;
@@ -99,7 +109,7 @@ PhysMem *phys_new(uint64_t ram_size, int layout)
         /* PC: 0xA0000-0xFFFFF is the VGA window and ROM area. */
         pm->fast.lo_end = 0xA0000;
         pm->fast.hi_start = 0x100000;
-        pm->fast.hi_end = ram_size > 0x100000 ? ram_size : 0x100000;
+        pm->fast.hi_end = below > 0x100000 ? below : 0x100000;
     }
     return pm;
 }
@@ -178,14 +188,23 @@ static Region *find(PhysMem *pm, uint64_t a)
 static int is_ram(const PhysMem *pm, uint64_t a)
 {
     return a < pm->fast.lo_end ||
-           (a >= pm->fast.hi_start && a < pm->fast.hi_end);
+           (a >= pm->fast.hi_start && a < pm->fast.hi_end) ||
+           (a >= pm->fast.top_start && a < pm->fast.top_end);
+}
+
+/* Host byte of RAM address a (is_ram(a), or a PAM page below 1 MiB). */
+static uint8_t *ram_host(PhysMem *pm, uint64_t a)
+{
+    if (a >= pm->fast.top_start && a < pm->fast.top_end)
+        return pm->fast.ram + pm->fast.top_host + (a - pm->fast.top_start);
+    return pm->fast.ram + a;
 }
 
 static uint8_t read_byte(PhysMem *pm, uint64_t a)
 {
     Region *r;
     if (is_ram(pm, a) || (pam_flags(pm, a) & PHYS_PAM_RE))
-        return pm->fast.ram[a];
+        return *ram_host(pm, a);
     r = find(pm, a);
     if (!r)
         return 0xFF;
@@ -200,7 +219,7 @@ static void write_byte(PhysMem *pm, uint64_t a, uint8_t v)
     if (is_ram(pm, a) || (pam_flags(pm, a) & PHYS_PAM_WE)) {
         if (a < pm->fast.code_limit && pm->code_mask[a >> 12])
             phys_code_write(pm, a, 1);
-        pm->fast.ram[a] = v;
+        *ram_host(pm, a) = v;
         return;
     }
     r = find(pm, a);
@@ -212,10 +231,10 @@ uint64_t phys_read(PhysMem *pm, uint64_t addr, unsigned size)
 {
     uint64_t v = 0;
     unsigned k;
-    if (addr + size <= pm->fast.lo_end ||
-        (addr >= pm->fast.hi_start && addr + size <= pm->fast.hi_end)) {
-        const uint8_t *p = pm->fast.ram + addr;
-        return size == 8 ? ldq_le(p) : ld_le(p, size);
+    {
+        const uint8_t *p = phys_ram_fast(&pm->fast, addr, size);
+        if (p)
+            return size == 8 ? ldq_le(p) : ld_le(p, size);
     }
     if (!pam_flags(pm, addr)) {
         Region *r = find(pm, addr);
@@ -230,9 +249,8 @@ uint64_t phys_read(PhysMem *pm, uint64_t addr, unsigned size)
 void phys_write(PhysMem *pm, uint64_t addr, uint64_t val, unsigned size)
 {
     unsigned k;
-    if (addr + size <= pm->fast.lo_end ||
-        (addr >= pm->fast.hi_start && addr + size <= pm->fast.hi_end)) {
-        uint8_t *p = pm->fast.ram + addr;
+    uint8_t *p = phys_ram_fast(&pm->fast, addr, size);
+    if (p) {
         code_write_range(pm, addr, size);
         if (size == 8)
             stq_le(p, val);
@@ -253,10 +271,7 @@ void phys_write(PhysMem *pm, uint64_t addr, uint64_t val, unsigned size)
 
 uint8_t *phys_ram_ptr(PhysMem *pm, uint64_t addr, uint64_t len)
 {
-    if (addr + len <= pm->fast.lo_end ||
-        (addr >= pm->fast.hi_start && addr + len <= pm->fast.hi_end))
-        return pm->fast.ram + addr;
-    return NULL;
+    return phys_ram_fast(&pm->fast, addr, len);
 }
 
 int phys_del_region(PhysMem *pm, uint64_t base)
@@ -295,10 +310,12 @@ void phys_set_map_listener(PhysMem *pm, void (*fn)(void *), void *opaque)
 void phys_page_map(PhysMem *pm, uint64_t ppage, uint8_t **rd, uint8_t **wr)
 {
     *rd = *wr = NULL;
-    if (ppage + 0x1000 <= pm->fast.lo_end ||
-        (ppage >= pm->fast.hi_start && ppage + 0x1000 <= pm->fast.hi_end)) {
-        *rd = *wr = pm->fast.ram + ppage;
-        return;
+    {
+        uint8_t *p = phys_ram_fast(&pm->fast, ppage, 0x1000);
+        if (p) {
+            *rd = *wr = p;
+            return;
+        }
     }
     int pf = pam_flags(pm, ppage);
     if (pf) {
@@ -400,12 +417,20 @@ void phys_dma_write(PhysMem *pm, uint64_t addr, const void *buf, size_t len)
 
 void phys_set_a20(PhysMem *pm, int enabled)
 {
-    uint32_t m = enabled ? 0xFFFFFFFFu : 0xFFEFFFFFu;
+    uint64_t m = enabled ? PHYS_A20_ON : PHYS_A20_OFF;
     if (m != pm->fast.a20_mask) {
         pm->fast.a20_mask = m;
         map_changed(pm);
     }
 }
-int phys_get_a20(const PhysMem *pm) { return pm->fast.a20_mask == 0xFFFFFFFFu; }
+int phys_get_a20(const PhysMem *pm) { return pm->fast.a20_mask == PHYS_A20_ON; }
 uint64_t phys_ram_size(const PhysMem *pm) { return pm->ram_size; }
+uint64_t phys_ram_below_4g(const PhysMem *pm)
+{
+    return pm->ram_size < PHYS_BELOW_4G_MAX ? pm->ram_size : PHYS_BELOW_4G_MAX;
+}
+uint64_t phys_ram_above_4g(const PhysMem *pm)
+{
+    return pm->ram_size - phys_ram_below_4g(pm);
+}
 const struct PhysMemFast *phys_fast(const PhysMem *pm) { return &pm->fast; }

@@ -23,6 +23,12 @@ enum {
     PHYS_LAYOUT_FLAT = 1 /* all RAM, no holes (conformance tests) */
 };
 
+/* RAM below 4 GiB ends at PHYS_BELOW_4G_MAX at most (the PCI hole is
+ * above); with the PC layout the rest of ram_size is mapped from 4 GiB up
+ * (reachable with PAE paging).  ram_size is at most PHYS_RAM_MAX. */
+#define PHYS_BELOW_4G_MAX 0xE0000000ull
+#define PHYS_RAM_MAX (32ull << 30)
+
 /* Creates the map with ram_size bytes of zeroed RAM.  NULL on failure. */
 PhysMem *phys_new(uint64_t ram_size, int layout);
 void phys_free(PhysMem *pm);
@@ -97,15 +103,24 @@ void phys_code_write(PhysMem *pm, uint64_t pa, unsigned len);
 void phys_set_a20(PhysMem *pm, int enabled);
 int phys_get_a20(const PhysMem *pm);
 uint64_t phys_ram_size(const PhysMem *pm);
+/* RAM below 4 GiB (from address 0, hole included) and above 4 GiB. */
+uint64_t phys_ram_below_4g(const PhysMem *pm);
+uint64_t phys_ram_above_4g(const PhysMem *pm);
 
 /* The fast path the CPU inlines: RAM below lo_end and in [hi_start, hi_end)
- * is one contiguous host allocation `ram` indexed by physical address. */
+ * is one contiguous host allocation `ram` indexed by physical address;
+ * RAM above 4 GiB, [top_start, top_end), follows it in the same allocation
+ * at ram + top_host. */
+#define PHYS_A20_ON (~0ull)
+#define PHYS_A20_OFF (~0x100000ull)
 struct PhysMemFast {
     uint8_t *ram;
     uint64_t lo_end;   /* RAM is [0, lo_end) */
     uint64_t hi_start; /* and [hi_start, hi_end) */
     uint64_t hi_end;
-    uint32_t a20_mask; /* 0xFFFFFFFF or 0xFFEFFFFF */
+    uint64_t top_start, top_end; /* and [top_start, top_end): above 4 GiB */
+    uint64_t top_host;           /* host offset of top_start */
+    uint64_t a20_mask; /* PHYS_A20_ON or PHYS_A20_OFF */
     uint64_t code_limit; /* pages below this are tracked for SMC */
     const uint32_t *code_ver; /* per-page SMC versions (see above) */
 };
@@ -118,11 +133,13 @@ static inline int phys_code_trackable(const PhysMem *pm, uint64_t pa)
 
 /* Returns a host pointer if [addr, addr+size) is plain RAM, else NULL. */
 static inline uint8_t *phys_ram_fast(const struct PhysMemFast *f, uint64_t addr,
-                                     unsigned size)
+                                     uint64_t size)
 {
     if (addr + size <= f->lo_end ||
         (addr >= f->hi_start && addr + size <= f->hi_end))
         return f->ram + addr;
+    if (addr >= f->top_start && addr + size <= f->top_end && addr + size > addr)
+        return f->ram + f->top_host + (addr - f->top_start);
     return NULL;
 }
 #endif

@@ -20,7 +20,7 @@
 typedef struct PagingRegs {
     uint32_t cr0, cr3, cr4;
     uint64_t efer;
-    uint32_t a20_mask;
+    uint64_t a20_mask; /* PHYS_A20_ON / PHYS_A20_OFF (memory/mem.h) */
 } PagingRegs;
 
 typedef struct PageWalk {

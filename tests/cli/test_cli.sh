@@ -72,7 +72,7 @@ ok $? "--version exits 0"
 # --- command-line errors ---------------------------------------------------
 usage_error "unknown flag" "-frobnicate" -frobnicate
 usage_error "malformed -m value" "-m" -m 12X
-usage_error "-m out of range" "3584 MiB" -m 4G
+usage_error "-m out of range" "32 GiB" -m 33G
 usage_error "-m without a value" "-m" -m
 usage_error "missing -bios file" "$T/nonexistent.bin" -bios "$T/nonexistent.bin"
 head -c 1000 /dev/zero >"$T/small.bin"

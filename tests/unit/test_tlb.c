@@ -231,6 +231,64 @@ static void test_pc_map(void)
     c = save_c;
 }
 
+/* RAM above 4 GiB (-m beyond 3.5 GiB): reachable through PAE paging, with
+ * the A20 mask and the TLB keeping all 36 address bits. */
+static void test_ram_above_4g(void)
+{
+    uint64_t size = PHYS_BELOW_4G_MAX + (64u << 20); /* 3.5 GiB + 64 MiB */
+    PhysMem *p = phys_new(size, PHYS_LAYOUT_PC);
+    if (!p) {
+        printf("# SKIP RAM above 4 GiB: cannot reserve %llu bytes here\n",
+               (unsigned long long)size);
+        return;
+    }
+    CPUState *k = cpu_new(p, NULL);
+    PhysMem *save_pm = pm;
+    CPUState *save_c = c;
+    pm = p;
+    c = k;
+    CHECK(phys_ram_below_4g(p) == PHYS_BELOW_4G_MAX &&
+              phys_ram_above_4g(p) == (64u << 20),
+          "3.5 GiB below 4 GiB, the rest above");
+    phys_write(p, 0x100000000ull + 0x3000, 0x600DCAFE, 4);
+    CHECK(phys_read(p, 0x100003000ull, 4) == 0x600DCAFE &&
+              phys_read(p, 0x3000, 4) == 0,
+          "RAM at 4 GiB is its own memory, not an alias of 0");
+    CHECK(phys_read(p, 0x100000000ull + (64u << 20), 4) == 0xFFFFFFFFu,
+          "past the end of high RAM: unbacked");
+    flat_pm();
+    /* PAE: PDPT 20000, PD 21000, PT 22000; 400000 -> 1_0000_3000 */
+    for (int i = 0; i < 3 * 512; i++)
+        phys_write(p, 0x20000 + (uint64_t)i * 8, 0, 8);
+    phys_write(p, 0x20000, 0x21000 | 1, 8);
+    phys_write(p, 0x21000, 0x000000 | 0x83, 8);     /* 0-2M identity */
+    phys_write(p, 0x21000 + 2 * 8, 0x22000 | 3, 8); /* 400000 */
+    phys_write(p, 0x22000, 0x100003000ull | 3, 8);
+    cpu_set_cr_raw(c, 4, 0x20); /* PAE */
+    cpu_set_cr_raw(c, 3, 0x20000);
+    cpu_set_cr_raw(c, 0, 0x80000011u);
+    /* mov eax,[400000]; mov dword [400004],12345678; hlt */
+    static const uint8_t code[] = {0xA1, 0x00, 0x00, 0x40, 0x00, 0xC7, 0x05,
+                                   0x04, 0x00, 0x40, 0x00, 0x78, 0x56, 0x34,
+                                   0x12, 0xF4};
+    phys_dma_write(p, 0x1000, code, sizeof code);
+    cpu_set_eip(c, 0x1000);
+    cpu_run(c, 100);
+    CHECK(cpu_get_reg(c, R_EAX) == 0x600DCAFE, "PAE read above 4 GiB: %08x",
+          cpu_get_reg(c, R_EAX));
+    CHECK(phys_read(p, 0x100003004ull, 4) == 0x12345678,
+          "PAE write above 4 GiB");
+    uint64_t phys;
+    unsigned perm;
+    CHECK(cpu_tlb_probe(c, 0x400000, 0, &phys, &perm) == 0 &&
+              phys == 0x100003000ull,
+          "TLB entry keeps bit 32 (%llx)", (unsigned long long)phys);
+    cpu_free(k);
+    phys_free(p);
+    pm = save_pm;
+    c = save_c;
+}
+
 int main(void)
 {
     pm = phys_new(16u << 20, PHYS_LAYOUT_FLAT);
@@ -245,6 +303,7 @@ int main(void)
     test_stale_and_invlpg();
     test_crossing_write();
     test_pc_map();
+    test_ram_above_4g();
     cpu_free(c);
     phys_free(pm);
     printf("test_tlb: %d checks, %d failed\n", checks, fails);
