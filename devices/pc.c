@@ -473,6 +473,10 @@ PC *pc_new(const PCConfig *cfg, char *err, size_t errlen, int *status)
         return fail(pc, status, 1, err, errlen, "out of memory", 0, 0);
     vclock_set_icount_source(pc->clk, clock_icount, pc);
     vclock_set_kick(pc->clk, clock_kick, pc);
+    /* At most 3 ms of guest time per slice (a slice is well under 1 ms of
+     * work): host stalls become steal time instead of bursts of lost timer
+     * ticks (HZ=250 ticks are 4 ms apart). */
+    vclock_set_max_step(pc->clk, 3000000);
     PICOps picops = {.intr = irq_line(pic_intr_cb, pc, 0)};
     pc->pic = pic_new(&picops);
     PITOps pitops = {.irq0 = irq_line(board_irq_line, pc, 0)};
@@ -871,7 +875,10 @@ int pc_run(PC *pc, char *msg, size_t msglen)
 
     if (msglen)
         msg[0] = '\0';
+    int waited = 0; /* the CPU idled (the board slept) since the last slice */
     for (;;) {
+        vclock_slice(pc->clk, waited);
+        waited = 0;
         vclock_run_timers(pc->clk);
         pc->in_slice = 1;
         int r = cpu_run(pc->cpu, slice_budget(pc));
@@ -936,9 +943,11 @@ int pc_run(PC *pc, char *msg, size_t msglen)
                 }
                 if (pc->cfg.idle)
                     pc->cfg.idle(pc->cfg.host, IDLE_WAIT_MS);
+                waited = 1;
             } else {
                 halted_since = 0;
                 wait_for_deadline(pc);
+                waited = 1;
             }
         } else {
             halted_since = 0;

@@ -24,6 +24,10 @@ struct VClock {
     uint64_t host_start; /* REALTIME: host ns at creation */
     uint64_t manual;     /* MANUAL: current time */
     uint64_t warp;       /* ICOUNT: ns skipped while halted */
+    uint64_t stolen;     /* REALTIME: host ns not shown to the guest */
+    uint64_t max_step;   /* REALTIME: most ns per slice, 0 = unlimited */
+    uint64_t slice_base; /* REALTIME: guest time at the slice start */
+    uint64_t last;       /* REALTIME: last value returned (monotonic) */
     VTimer *pending;
     VTimer *all;
 };
@@ -73,11 +77,35 @@ void vclock_set_kick(VClock *c, void (*kick)(void *), void *opaque)
     c->kick_opaque = opaque;
 }
 
+void vclock_set_max_step(VClock *c, uint64_t max_ns) { c->max_step = max_ns; }
+
+void vclock_slice(VClock *c, int waited)
+{
+    if (c->mode != VCLOCK_REALTIME || !c->max_step)
+        return;
+    uint64_t raw = host_ns() - c->host_start - c->stolen;
+    uint64_t cap = c->slice_base + c->max_step;
+    if (!waited && raw > cap) {
+        c->stolen += raw - cap;
+        raw = cap;
+    }
+    if (raw < c->last)
+        raw = c->last;
+    c->slice_base = raw;
+}
+
 uint64_t vclock_now(VClock *c)
 {
     switch (c->mode) {
-    case VCLOCK_REALTIME:
-        return host_ns() - c->host_start;
+    case VCLOCK_REALTIME: {
+        uint64_t t = host_ns() - c->host_start - c->stolen;
+        if (c->max_step && t > c->slice_base + c->max_step)
+            t = c->slice_base + c->max_step;
+        if (t < c->last)
+            t = c->last;
+        c->last = t;
+        return t;
+    }
     case VCLOCK_ICOUNT: {
         uint64_t n = c->icount ? c->icount(c->icount_opaque) : 0;
         return (n << c->shift) + c->warp;

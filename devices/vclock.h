@@ -61,6 +61,18 @@ uint64_t vclock_next_deadline(const VClock *c);
 /* Fires every timer whose expiry is <= now, earliest first. */
 void vclock_run_timers(VClock *c);
 
+/* REALTIME mode: time may advance by at most max_ns within one CPU slice
+ * (0, the default: unlimited).  Host time the emulator loses to the host
+ * (preemption, a stalled terminal) beyond that is not shown to the guest,
+ * as steal time: the guest's clocks all stay consistent with the work its
+ * CPU could do, so timer ticks are not lost in bursts and the kernel's
+ * clocksource watchdog sees no skew.  vclock_slice() is called by the board
+ * before each slice; waited != 0 means the CPU was idle (halted, the board
+ * slept until a deadline) since the last slice, so the whole interval
+ * counts. */
+void vclock_set_max_step(VClock *c, uint64_t max_ns);
+void vclock_slice(VClock *c, int waited);
+
 /* ns for a count of ticks of a clock of freq_hz, and back (no overflow for
  * any realistic run). */
 uint64_t vclock_ticks_to_ns(uint64_t ticks, uint64_t freq_hz);
