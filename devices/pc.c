@@ -773,6 +773,12 @@ CPUState *pc_cpu(PC *pc) { return pc->cpu; }
 PhysMem *pc_mem(PC *pc) { return pc->mem; }
 int pc_cpu_stop(const PC *pc) { return pc->cpu_stop; }
 
+void pc_power_button(PC *pc)
+{
+    if (pc->pm)
+        piix4pm_power_button(pc->pm);
+}
+
 void pc_request_reset(PC *pc)
 {
     pc->reset_requested = 1;

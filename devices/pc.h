@@ -151,6 +151,9 @@ struct I8042 *pc_kbc(PC *pc);
  * "system_reset"): takes effect between run slices; with no_reboot the run
  * ends instead. */
 void pc_request_reset(PC *pc);
+/* Presses the ACPI fixed-feature power button (monitor
+ * "system_powerdown"): an ACPI-aware guest shuts down. */
+void pc_power_button(PC *pc);
 /* Debugger: state dump of device NAME (pc_dump_device_names() lists them)
  * into buf; 0, or -1 for an unknown or absent device. */
 int pc_dump_device(PC *pc, const char *name, char *buf, size_t len);

@@ -111,7 +111,7 @@ static const char help_text[] =
     "sendkey KEYS                press keys, e.g. ctrl-alt-delete, a, "
     "shift-f1\n"
     "system_reset                reset the machine\n"
-    "system_powerdown            ACPI power button (not available yet)\n"
+    "system_powerdown            press the ACPI power button\n"
     "stop                        pause the machine\n"
     "cont|c                      resume it\n"
     "quit|q                      quit x86pc\n";
@@ -452,9 +452,10 @@ int monitor_exec(Monitor *m, const char *line, MonitorOut out, void *opaque)
         return 0;
     }
     if (!strcmp(cmdname, "system_powerdown")) {
-        say(&c, "system_powerdown: this machine has no ACPI power button "
-                "yet; use quit\n");
-        return -1;
+        /* The guest's ACPI driver sees the fixed power button and shuts
+         * down (Linux: "poweroff"); x86pc exits when it reaches S5. */
+        pc_power_button(m->pc);
+        return 0;
     }
     if (!strcmp(cmdname, "stop")) {
         m->paused = 1;

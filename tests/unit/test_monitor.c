@@ -188,8 +188,8 @@ int main(void)
     ok(run("info registers") == 0 && strstr(outbuf, "EBX=00005678"),
        "after system_reset the firmware ran again (EBX reloaded)");
 
-    ok(run("system_powerdown") < 0 && strstr(outbuf, "ACPI"),
-       "system_powerdown says ACPI is not available");
+    ok(run("system_powerdown") == 0,
+       "system_powerdown presses the ACPI power button");
     ok(run("frobnicate") < 0 && strstr(outbuf, "unknown command"),
        "unknown command");
     ok(run("help") == 0 && strstr(outbuf, "screendump") &&
