@@ -133,6 +133,10 @@ static const char usage_text[] =
 
 /* ------------------------------------------------------------ errors */
 
+/* The display/terminal state, so an error after it exists restores the
+ * terminal and frees it before exiting. */
+static UI *g_ui;
+
 static void die_usage(const char *fmt, ...)
 {
     va_list ap;
@@ -141,6 +145,10 @@ static void die_usage(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+    if (g_ui) {
+        ui_free(g_ui);
+        g_ui = NULL;
+    }
     exit(2);
 }
 
@@ -1230,7 +1238,7 @@ int main(int argc, char **argv)
     int serial_stdio = 0;
     for (int i = 0; i < o.nserial; i++)
         serial_stdio |= o.serial[i].kind == CHR_STDIO;
-    host.ui = ui_new(&o.ui, &cfg, o.nserial, serial_stdio,
+    g_ui = host.ui = ui_new(&o.ui, &cfg, o.nserial, serial_stdio,
                      o.have_debugcon && o.debugcon.kind == CHR_STDIO);
     if (o.nserial == 0 && !ui_owns_com1(host.ui)) { /* COM1 always fitted */
         chr_parse(&o.serial[0], "-serial", "null", 0);
@@ -1255,6 +1263,21 @@ int main(int argc, char **argv)
     free_kernel(&cfg); /* pc_new() copied them */
     if (!pc) {
         fprintf(stderr, "x86pc: %s\n", err);
+        ui_free(host.ui);
+        g_ui = NULL;
+        trace_free(hc.trace);
+        symtab_install(NULL);
+        symtab_free(hc.syms);
+        for (int k = 0; k < PC_MAX_IDE; k++) {
+            blockdev_close(bds[k]);
+            if (o.have_drive[k])
+                drivespec_free(&o.drive[k]);
+        }
+        for (int k = 0; k < 2; k++) {
+            blockdev_close(fds[k]);
+            if (o.have_fd[k])
+                drivespec_free(&o.fd[k]);
+        }
         return status;
     }
 
@@ -1352,6 +1375,7 @@ int main(int argc, char **argv)
                 (unsigned long long)st.icache_smc);
     }
     ui_free(host.ui);
+    g_ui = NULL;
     trace_free(hc.trace);
     symtab_install(NULL);
     symtab_free(hc.syms);
