@@ -22,9 +22,10 @@
 #                    "none" skips the reference run)
 #   NASM             assembler (default nasm)
 #   BIOS_TEST_TIMEOUT  seconds per run (default 60)
-#   BIOS_TEST_KEYS   1: type keys through the QEMU monitor (-monitor stdio)
-#                    and check INT 09h/16h; 0: don't; default: 1 when the
-#                    emulator's name contains "qemu".  The expected lines
+#   BIOS_TEST_KEYS   1: type keys through the monitor (-monitor stdio,
+#                    "sendkey": QEMU and x86pc have the same syntax) and
+#                    check INT 09h/16h; 0: don't; default: 1 when the
+#                    emulator's name contains "qemu" or "x86pc".  The expected lines
 #                    for the keys are used only when keys are typed.
 #   BIOS_TEST_KEEP=1 keep the work directory
 #
@@ -66,9 +67,9 @@ if ! "$nasm" -f bin -o "$work/boot.img" "$here/boottest.asm"; then
     exit 99
 fi
 
-# Keys are typed through the QEMU monitor (not available on x86pc).
+# Keys are typed through the emulator's monitor (QEMU, x86pc).
 case ${BIOS_TEST_KEYS:-auto} in
-auto) case $emu in *qemu*) keys=1 ;; *) keys=0 ;; esac ;;
+auto) case $emu in *qemu* | *x86pc*) keys=1 ;; *) keys=0 ;; esac ;;
 *) keys=$BIOS_TEST_KEYS ;;
 esac
 if [ "$keys" = 1 ] && ! command -v mkfifo >/dev/null 2>&1; then keys=0; fi
@@ -102,7 +103,7 @@ run() {
     fi
     : >"$work/$name.out"
     if [ "$keys" = 1 ]; then
-        # QEMU monitor on stdin (a FIFO): type the keys once the guest waits
+        # the monitor on stdin (a FIFO): type the keys once the guest waits
         rm -f "$work/mon"
         mkfifo "$work/mon" || return 99
         # shellcheck disable=SC2086 # $runner, $emu and $BIOS_TEST_ARGS are lists

@@ -1,6 +1,7 @@
 /* Unit tests for the fw_cfg device, driven through the I/O bus the way a
  * BIOS reads it (selector 0x510, data 0x511).  TAP output. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "devices/bus.h"
@@ -53,6 +54,196 @@ static uint16_t find_file(const char *name, uint32_t *size)
         }
     }
     return 0;
+}
+
+
+/* ---------------------------------------------------------------- fuzz */
+static uint32_t rng = 77;
+static uint32_t rnd(void)
+{
+    rng = rng * 1103515245u + 12345u;
+    return rng >> 8;
+}
+
+/* The model: the items the fuzz loop knows, the selector and the cursor. */
+typedef struct MItem {
+    uint16_t key;
+    uint8_t data[700];
+    size_t len;
+} MItem;
+static MItem mitems[12];
+static int nmitems;
+static uint16_t msel;
+static uint32_t moff;
+
+static MItem *mfind(uint16_t sel)
+{
+    uint16_t key = sel & (FW_CFG_ARCH_LOCAL | FW_CFG_KEY_MASK);
+    for (int i = 0; i < nmitems; i++)
+        if (mitems[i].key == key)
+            return &mitems[i];
+    return NULL;
+}
+
+static MItem *madd(uint16_t key, const void *data, size_t len)
+{
+    MItem *m = mfind(key);
+    if (!m) {
+        if (nmitems == (int)(sizeof mitems / sizeof mitems[0]))
+            abort();
+        m = &mitems[nmitems++];
+    }
+    m->key = key;
+    memcpy(m->data, data, len);
+    m->len = len;
+    if (mfind(msel) == m && moff > len)
+        moff = (uint32_t)len;
+    return m;
+}
+
+/* Random selector writes (byte and word, known and random keys), data
+ * reads and ignored data writes, host-side replacement of items while the
+ * guest reads them, resets, and snapshot round trips (plus loads of random
+ * bytes, which must fail or leave a state the good snapshot then replaces):
+ * every byte read must equal the model's. */
+static void test_fuzz(void)
+{
+    IOBus *fb = iobus_new();
+    FwCfg *f = fw_cfg_new();
+    fw_cfg_register(f, fb, 0x510);
+    static const uint16_t keys[] = {
+        FW_CFG_SIGNATURE, FW_CFG_ID, FW_CFG_RAM_SIZE, FW_CFG_NB_CPUS,
+        FW_CFG_KERNEL_DATA, FW_CFG_FILE_DIR, 0x20, 0x21, 0x22,
+        FW_CFG_ARCH_LOCAL | 3, FW_CFG_WRITE_CHANNEL | FW_CFG_RAM_SIZE};
+    uint8_t buf[700];
+    nmitems = 0;
+    madd(FW_CFG_SIGNATURE, "QEMU", 4);
+    madd(FW_CFG_ID, "\1\0\0\0", 4);
+    fw_cfg_add_i64(f, FW_CFG_RAM_SIZE, 0x0102030405060708ull);
+    madd(FW_CFG_RAM_SIZE, "\x08\x07\x06\x05\x04\x03\x02\x01", 8);
+    fw_cfg_add_i16(f, FW_CFG_NB_CPUS, 0x1234);
+    madd(FW_CFG_NB_CPUS, "\x34\x12", 2);
+    for (int i = 0; i < 300; i++)
+        buf[i] = (uint8_t)rnd();
+    fw_cfg_add_file(f, "etc/fuzz-a", buf, 300);
+    madd(0x20, buf, 300);
+    fw_cfg_add_file(f, "bootorder", "/x\n", 3);
+    madd(0x21, "/x\n", 3);
+    /* The directory, read once (its contents are checked above). */
+    uint8_t dir[4 + 2 * 64];
+    iobus_write(fb, 0x510, FW_CFG_FILE_DIR, 2);
+    for (size_t i = 0; i < sizeof dir; i++)
+        dir[i] = (uint8_t)iobus_read(fb, 0x511, 1);
+    madd(FW_CFG_FILE_DIR, dir, sizeof dir);
+    MItem *kdata = madd(FW_CFG_KERNEL_DATA, "k", 1);
+    MItem *arch = madd(FW_CFG_ARCH_LOCAL | 3, "a", 1);
+    fw_cfg_add_bytes(f, FW_CFG_KERNEL_DATA, "k", 1);
+    fw_cfg_add_bytes(f, FW_CFG_ARCH_LOCAL | 3, "a", 1);
+    fw_cfg_reset(f);
+    msel = 0;
+    moff = 0;
+
+    int bad_read = 0, bad_snap = 0, bad_add = 0, nreads = 0, ends = 0,
+        replaced = 0, random_loads_ok = 0;
+    SnapWriter good;
+    snap_writer_init(&good);
+    for (int i = 0; i < 200000; i++) {
+        uint32_t k = rnd();
+        switch (k % 16) {
+        case 0: case 1: {
+            uint16_t v = (k & 0x300) ? keys[(k >> 9) % (sizeof keys / sizeof keys[0])]
+                                     : (uint16_t)(k >> 9);
+            if (k & 0x10) {
+                iobus_write(fb, 0x510, v, 1);
+                msel = v & 0xFF;
+            } else {
+                iobus_write(fb, 0x510, v, 2);
+                msel = v;
+            }
+            moff = 0;
+            break;
+        }
+        case 2:
+            iobus_write(fb, 0x511, k >> 8, 1); /* ignored */
+            break;
+        case 3:
+            if ((k >> 4) % 64 == 0) {
+                fw_cfg_reset(f);
+                msel = 0;
+                moff = 0;
+            } else if ((k >> 4) % 8 == 0) {
+                /* the host replaces an item, maybe the one being read */
+                MItem *m = (k & 0x1000) ? kdata : arch;
+                size_t len = 1 + (k >> 13) % 699;
+                for (size_t j = 0; j < len; j++)
+                    buf[j] = (uint8_t)rnd();
+                if (fw_cfg_add_bytes(f, m->key, buf, len) != 0)
+                    bad_add++;
+                madd(m->key, buf, len);
+                replaced++;
+            }
+            break;
+        case 4:
+            if ((k >> 4) % 50 == 0) {
+                SnapWriter w2;
+                SnapReader r;
+                snap_writer_free(&good);
+                snap_writer_init(&good);
+                snap_writer_init(&w2);
+                fw_cfg_save(f, &good);
+                /* random bytes: rejected, or a state the good one replaces */
+                /* the good bytes with the payload (selector, offset)
+                 * randomised and maybe cut short, or pure noise */
+                uint8_t junk[64];
+                size_t jl = good.len < sizeof junk ? good.len : sizeof junk;
+                memcpy(junk, good.buf, jl);
+                for (size_t j = jl >= 6 ? jl - 6 : 0; j < jl; j++)
+                    if (rnd() & 1)
+                        junk[j] = (uint8_t)(rnd() % 4 ? rnd() % 48 : rnd());
+                if (k & 0x200)
+                    for (size_t j = 0; j < jl; j++)
+                        junk[j] = (uint8_t)rnd();
+                if (k & 0x400)
+                    jl = (k >> 11) % (jl + 1);
+                snap_reader_init(&r, junk, jl);
+                if (fw_cfg_load(f, &r) == 0) {
+                    random_loads_ok++;
+                    for (int j = 0; j < 8; j++) /* must stay in bounds */
+                        (void)iobus_read(fb, 0x511, 1);
+                }
+                snap_reader_init(&r, good.buf, good.len);
+                if (fw_cfg_load(f, &r) != 0)
+                    bad_snap++;
+                fw_cfg_save(f, &w2);
+                if (w2.len != good.len || memcmp(w2.buf, good.buf, good.len))
+                    bad_snap++;
+                snap_writer_free(&w2);
+            }
+            break;
+        default: {
+            uint8_t got = (uint8_t)iobus_read(fb, 0x511, 1);
+            MItem *m = mfind(msel);
+            uint8_t want = 0;
+            if (m && moff < m->len)
+                want = m->data[moff++];
+            else
+                ends++;
+            if (got != want)
+                bad_read++;
+            nreads++;
+            break;
+        }
+        }
+    }
+    printf("# fuzz: %d data reads (%d past an end or unknown), %d "
+           "replacements, %d random snapshots accepted\n",
+           nreads, ends, replaced, random_loads_ok);
+    ok(!bad_read, "fuzz: every data byte equals the model's");
+    ok(!bad_add, "fuzz: replacing items at any time works");
+    ok(!bad_snap, "fuzz: snapshot round trips, also after random-byte loads");
+    snap_writer_free(&good);
+    fw_cfg_free(f);
+    iobus_free(fb);
 }
 
 int main(void)
@@ -193,6 +384,7 @@ int main(void)
 
     fw_cfg_free(f);
     iobus_free(bus);
+    test_fuzz();
     printf("1..%d\n", test_no);
     return failures ? 1 : 0;
 }
