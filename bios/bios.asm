@@ -23,6 +23,7 @@
 ;                 18h, 19h, 1Ah
 ;   pci.inc       PCI BIOS 2.1 (INT 1Ah AX=B1xxh), configuration mechanism 1,
 ;                 bus 0 enumeration (BARs, IRQ routing, PIIX4 PM)
+;   bios32.inc    BIOS32 Service Directory, 32-bit protected-mode PCI BIOS
 ;   vgarom.inc    a PCI VGA BIOS copied to C0000h (QEMU's VGA)
 ;   acpi.inc      ACPI tables (RSDP, RSDT, FADT, FACS, DSDT from dsdt.asl),
 ;                 BIOS segment shadowing
@@ -55,6 +56,7 @@ rom_start:
 %include "kbd.inc"
 %include "services.inc"
 %include "pci.inc"
+%include "bios32.inc"
 %include "flat.inc"
 %include "vgarom.inc"
 %include "acpi.inc"
