@@ -202,6 +202,12 @@ stage2:
         PRINT   `\n`
         PRINT   "U: C206h status:"
         call    status
+        PRINT   "U: C204h type (enabled):"
+        C2      0xC204, 0x5500
+        PRINT   " BH="
+        mov     al, bh
+        call    hex8
+        PRINT   `\n`
 
         PRINT   `U: waiting for the mouse\n`
         sti
