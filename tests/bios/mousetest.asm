@@ -4,7 +4,7 @@
 ; handler, enable/disable, invalid requests), prints "U:" lines on port E9h,
 ; then prints "U: waiting for the mouse" and waits (at most ~10 s) for 4
 ; packets, which the run script makes with the monitor commands
-;   mouse_move 5 -3, mouse_button 1, mouse_button 0, mouse_move -2 4
+;   mouse_move 5 -3, mouse_button 3 (left+right), mouse_button 0, mouse_move -2 4
 ; The installed handler records the four words on its stack (0, Y, X,
 ; status from SP+4 up); the lines show them, then the test disables the
 ; mouse, resets it once more and exits through isa-debug-exit (port 501h,

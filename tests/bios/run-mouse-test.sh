@@ -4,7 +4,7 @@
 #
 # Boots the test disk with the emulator's monitor on a FIFO (-monitor
 # stdio); once the guest prints "U: waiting for the mouse" it types
-#   mouse_move 5 -3 / mouse_button 1 / mouse_button 0 / mouse_move -2 4
+#   mouse_move 5 -3 / mouse_button 3 / mouse_button 0 / mouse_move -2 4
 # The guest's "U:" lines must equal mousetest.expected.  Runs:
 #   x86pc with this BIOS and with SeaBIOS (when installed),
 #   qemu-system-i386 (when installed) with this BIOS and with SeaBIOS.
@@ -78,7 +78,7 @@ run() {
         fi
         sleep 0.1
     done
-    for cmd in "mouse_move 5 -3" "mouse_button 1" "mouse_button 0" \
+    for cmd in "mouse_move 5 -3" "mouse_button 3" "mouse_button 0" \
         "mouse_move -2 4"; do
         echo "$cmd" >&3
         sleep 0.3
