@@ -19,10 +19,12 @@
 ;   kernel.inc    direct Linux kernel boot from fw_cfg (-kernel)
 ;   multiboot.inc Multiboot 1 kernels from fw_cfg
 ;   kbd.inc       INT 09h and INT 16h (keytable.inc: the US layout)
+;   mouse.inc     PS/2 mouse: INT 15h AX=C2xxh, IRQ12 (INT 74h)
 ;   services.inc  INT 08h, 0Eh, 10h (fallback), 11h, 12h, 14h, 15h, 17h,
 ;                 18h, 19h, 1Ah
 ;   pci.inc       PCI BIOS 2.1 (INT 1Ah AX=B1xxh), configuration mechanism 1,
 ;                 bus 0 enumeration (BARs, IRQ routing, PIIX4 PM)
+;   bios32.inc    BIOS32 Service Directory, 32-bit protected-mode PCI BIOS
 ;   vgarom.inc    a PCI VGA BIOS copied to C0000h (QEMU's VGA)
 ;   acpi.inc      ACPI tables (RSDP, RSDT, FADT, FACS, DSDT from dsdt.asl),
 ;                 BIOS segment shadowing
@@ -53,8 +55,10 @@ rom_start:
 %include "kernel.inc"
 %include "multiboot.inc"
 %include "kbd.inc"
+%include "mouse.inc"
 %include "services.inc"
 %include "pci.inc"
+%include "bios32.inc"
 %include "flat.inc"
 %include "vgarom.inc"
 %include "acpi.inc"

@@ -5,6 +5,7 @@
 #include "frontend/monitor.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,6 +35,7 @@ struct Monitor {
     size_t len;
     int last_cr; /* the previous byte was CR (swallow the LF of CR LF) */
     MonitorDisplayHooks disp;
+    unsigned mouse_buttons; /* the state mouse_button set, for mouse_move */
 };
 
 typedef struct Ctx {
@@ -110,6 +112,10 @@ static const char help_text[] =
     "windowdump FILE.png         save what the host window shows (scaled)\n"
     "sendkey KEYS                press keys, e.g. ctrl-alt-delete, a, "
     "shift-f1\n"
+    "mouse_move DX DY [DZ]       move the PS/2 mouse (DY > 0: down, DZ: "
+    "wheel)\n"
+    "mouse_button N              set the mouse buttons (1 left, 2 right, 4 "
+    "middle)\n"
     "system_reset                reset the machine\n"
     "system_powerdown            press the ACPI power button\n"
     "stop                        pause the machine\n"
@@ -366,6 +372,53 @@ static int cmd_sendkey(Monitor *m, Ctx *c, const char *arg)
     return 0;
 }
 
+/* Up to 3 integers of at most 100000 in magnitude; the count, or -1. */
+static int parse_ints(const char *s, long *v, int max)
+{
+    int n = 0;
+    for (;;) {
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (!*s)
+            return n;
+        if (n == max)
+            return -1;
+        char *end;
+        errno = 0;
+        long x = strtol(s, &end, 0);
+        if (end == s || errno || x < -100000 || x > 100000 ||
+            (*end && *end != ' ' && *end != '\t'))
+            return -1;
+        v[n++] = x;
+        s = end;
+    }
+}
+
+/* mouse_move DX DY [DZ] / mouse_button N (QEMU's monitor commands). */
+static int cmd_mouse(Monitor *m, Ctx *c, int button, const char *arg)
+{
+    long v[3] = {0, 0, 0};
+    int n = parse_ints(arg, v, button ? 1 : 3);
+    if (button ? n != 1 || v[0] < 0 || v[0] > 31 : n < 2) {
+        say(c, button ? "mouse_button: expected a button mask 0-31\n"
+                      : "mouse_move: expected DX DY [DZ]\n");
+        return -1;
+    }
+    I8042 *kbc = pc_kbc(m->pc);
+    if (!kbc) {
+        say(c, "this machine has no PS/2 mouse\n");
+        return -1;
+    }
+    if (button) {
+        m->mouse_buttons = (unsigned)v[0];
+        i8042_mouse_event(kbc, 0, 0, 0, m->mouse_buttons);
+    } else {
+        i8042_mouse_event(kbc, (int)v[0], (int)v[1], (int)v[2],
+                          m->mouse_buttons);
+    }
+    return 0;
+}
+
 int monitor_exec(Monitor *m, const char *line, MonitorOut out, void *opaque)
 {
     Ctx c = {out, opaque};
@@ -447,6 +500,10 @@ int monitor_exec(Monitor *m, const char *line, MonitorOut out, void *opaque)
     }
     if (!strcmp(cmdname, "sendkey"))
         return cmd_sendkey(m, &c, args);
+    if (!strcmp(cmdname, "mouse_move"))
+        return cmd_mouse(m, &c, 0, args);
+    if (!strcmp(cmdname, "mouse_button"))
+        return cmd_mouse(m, &c, 1, args);
     if (!strcmp(cmdname, "system_reset")) {
         pc_request_reset(m->pc);
         return 0;

@@ -1,5 +1,5 @@
 ; Firmware-tables test: a hard disk whose MBR the BIOS boots.  The MBR
-; loads the rest (sectors 1-31) with INT 13h AH=02h, reads the E820 map,
+; loads the rest (sectors 1-40) with INT 13h AH=02h, reads the E820 map,
 ; switches to 32-bit protected mode (flat, interrupts off) and checks what
 ; an OS finds in the firmware's tables and the PCI set-up:
 ;   - the RSDP (scanning the EBDA's first KiB and E0000h-FFFFFh), RSDT,
@@ -11,6 +11,8 @@
 ;     no two overlapping, decoding enabled; interrupt lines from the PIRQ
 ;     swizzle; PIIX3 PIRQ routing and ELCR; PIIX4 PM base; IDE set-up
 ;   - the PM timer running
+;   - the BIOS32 Service Directory and the 32-bit PCI BIOS it leads to
+;     (B101h-B103h, B108h-B10Eh by far CALL), and INT 1Ah B10Eh in real mode
 ; and finally powers the machine off through ACPI: ACPI_ENABLE to SMI_CMD,
 ; wait for SCI_EN, SLP_TYP (from \_S5) | SLP_EN to PM1a_CNT.
 ; Lines "A: ..." are compared with acpitest.expected; "I: ..." lines carry
@@ -25,11 +27,13 @@
         org     0x7C00
 
 EXIT_PORT       equ     0x501
-NSECT           equ     31
+NSECT           equ     40
 E820_BUF        equ     0x6000          ; E820 entries, 20 bytes each
 E820_MAXN       equ     32
 BAR_BUF         equ     0x8000 + NSECT * 512    ; BAR list: base, size, kind
 BAR_MAXN        equ     256
+PIR_BUF         equ     0x5000          ; B10Eh (real mode) copy, 1 KiB
+PIR_BUF32       equ     0x5400          ; B10Eh (32-bit) copy, 1 KiB
 
 mbr:    cli
         xor     ax, ax
@@ -77,6 +81,27 @@ stage2:
         setc    [b10a_cf]
         mov     [b10a_ah], ah
         mov     [b10a_ecx], ecx
+        ; PCI BIOS B10Eh (real mode): first with a 16-byte buffer, then
+        ; with a big enough one at PIR_BUF
+        mov     word [rm_opt], 16
+        mov     word [rm_opt + 2], PIR_BUF
+        mov     word [rm_opt + 4], 0
+        mov     ax, 0xB10E
+        xor     bx, bx
+        mov     di, rm_opt
+        int     0x1A
+        setc    [rm_small_cf]
+        mov     [rm_small_ah], ah
+        mov     ax, [rm_opt]
+        mov     [rm_small_size], ax
+        mov     word [rm_opt], 1024
+        mov     ax, 0xB10E
+        mov     bx, 0x5555
+        mov     di, rm_opt
+        int     0x1A
+        setc    [rm_cf]
+        mov     [rm_ah], ah
+        mov     [rm_bx], bx
         ; E820 map (real mode)
         xor     ebx, ebx
         mov     di, E820_BUF
@@ -109,6 +134,13 @@ gdt_desc:
         dd      gdt
 
 e820_n: dw      0
+rm_opt: dw      0, 0, 0
+rm_small_cf: db 0
+rm_small_ah: db 0
+rm_small_size: dw 0
+rm_cf:  db      0
+rm_ah:  db      0
+rm_bx:  dw      0
 b10a_cf: db     0
 b10a_ah: db     0
 b10a_ecx: dd    0
@@ -627,6 +659,7 @@ pm32:   mov     ax, 0x10
         call    smbios_check
         call    pci_check
         call    pir_check
+        call    bios32_check
         call    pm_check
         jmp     done
 
@@ -649,7 +682,8 @@ pir_check:
         PRINT   "not found"
         call    fail
         jmp     verdict
-.f:     PRINT   "checksum ok, version "
+.f:     mov     [pir_at], esi
+        PRINT   "checksum ok, version "
         mov     ax, [esi + 4]
         call    hex16
         PRINT   ", router "
@@ -697,6 +731,456 @@ pir_check:
         add     edi, 16
         jmp     .e
 .ed:    jmp     verdict
+
+; The BIOS32 Service Directory in E0000h-FFFFFh and the 32-bit PCI BIOS
+; reached through it (far CALLs from this flat code segment, 08h).
+%macro PCI32 0
+        call    far [pci32_ptr]
+        setc    [p_cf]
+%endmacro
+
+bios32_check:
+        call    begin
+        PRINT   "A: BIOS32: "
+        mov     esi, 0xE0000
+        mov     ecx, 0x20000 / 16
+.sc:    cmp     dword [esi], '_32_'
+        jne     .n
+        push    ecx
+        movzx   ecx, byte [esi + 9]
+        shl     ecx, 4
+        jz      .n0
+        call    sum8
+        pop     ecx
+        test    al, al
+        jz      .f
+        jmp     .n
+.n0:    pop     ecx
+.n:     add     esi, 16
+        loop    .sc
+        PRINT   "not found"
+        call    fail
+        jmp     verdict
+.f:     PRINT   "found, checksum ok, revision "
+        mov     al, [esi + 8]
+        call    hex8
+        PRINT   ", length "
+        mov     al, [esi + 9]
+        call    hex8
+        mov     eax, [esi + 4]
+        mov     [b32_ptr], eax
+        cmp     eax, 0xE0000
+        jb      .out
+        cmp     eax, 0x100000
+        jb      .in
+.out:   PRINT   ", entry outside E0000h-FFFFFh"
+        call    fail
+        jmp     verdict
+.in:    mov     [b32_hdr], esi
+        ; an unknown service
+        mov     eax, '$XYZ'
+        xor     ebx, ebx
+        call    far [b32_ptr]
+        PRINT   "; '$XYZ': AL="
+        call    hex8
+        cmp     al, 0x80
+        je      .u
+        call    fail
+.u:     mov     eax, '$PCI'
+        xor     ebx, ebx
+        mov     esi, 0x12345678
+        mov     edi, 0x9ABCDEF0
+        mov     ebp, 0x0F1E2D3C
+        call    far [b32_ptr]
+        PRINT   "; '$PCI': AL="
+        call    hex8
+        cmp     al, 0
+        je      .p1
+        call    fail
+.p1:    cmp     esi, 0x12345678
+        jne     .p2
+        cmp     edi, 0x9ABCDEF0
+        jne     .p2
+        cmp     ebp, 0x0F1E2D3C
+        je      .p3
+.p2:    PRINT   " (ESI/EDI/EBP changed)"
+        call    fail
+.p3:    mov     [b32_base], ebx
+        mov     [b32_len], ecx
+        mov     [b32_off], edx
+        PRINT   ", entry inside base/length in E0000h-FFFFFh"
+        cmp     ebx, 0xE0000
+        jb      .p4
+        cmp     edx, ecx
+        jae     .p4
+        lea     eax, [ebx + ecx]
+        cmp     eax, 0x100000
+        ja      .p4
+        lea     eax, [ebx + edx]
+        mov     [pci32_ptr], eax
+        jmp     .p5
+.p4:    call    fail
+        call    verdict
+        ret
+.p5:    call    verdict
+        PRINT   "I: BIOS32 header at "
+        mov     eax, [b32_hdr]
+        call    hex32
+        PRINT   ", entry "
+        mov     eax, [b32_ptr]
+        call    hex32
+        PRINT   "; $PCI base "
+        mov     eax, [b32_base]
+        call    hex32
+        PRINT   " length "
+        mov     eax, [b32_len]
+        call    hex32
+        PRINT   " entry offset "
+        mov     eax, [b32_off]
+        call    hex32
+        call    nl
+
+        ; B101h installation check
+        call    begin
+        PRINT   "A: PCI32 B101h: "
+        mov     eax, 0xB101
+        xor     ebx, ebx
+        xor     ecx, ecx
+        xor     edx, edx
+        mov     esi, 0x11223344
+        PCI32
+        push    eax
+        PRINT   "EDX="
+        mov     eax, edx
+        call    hex32
+        cmp     edx, 0x20494350
+        je      .i1
+        call    fail
+.i1:    PRINT   " AX="
+        pop     eax
+        call    hex16
+        cmp     ah, 0
+        je      .i2
+        call    fail
+.i2:    PRINT   " BX="
+        mov     eax, ebx
+        call    hex16
+        PRINT   " CL="
+        mov     al, cl
+        call    hex8
+        call    p_cfchk0
+        cmp     esi, 0x11223344
+        je      .i3
+        call    fail
+.i3:    call    verdict
+
+        ; B102h find device
+        call    begin
+        PRINT   "A: PCI32 B102h 8086:7000 index 0: "
+        mov     eax, 0xB102
+        mov     ecx, 0x7000
+        mov     edx, 0x8086
+        xor     esi, esi
+        mov     ebx, 0xABCD0000
+        PCI32
+        call    p_ahbx
+        cmp     ebx, 0xABCD0008
+        je      .d1
+        call    fail
+.d1:    cmp     edx, 0x8086
+        jne     .d2
+        cmp     ecx, 0x7000
+        je      .d3
+.d2:    PRINT   " (ECX/EDX changed)"
+        call    fail
+.d3:    call    p_cfchk0
+        call    verdict
+        call    begin
+        PRINT   "A: PCI32 B102h 5678:1234: "
+        mov     eax, 0xB102
+        mov     ecx, 0x1234
+        mov     edx, 0x5678
+        xor     esi, esi
+        PCI32
+        PRINT   "AH="
+        mov     al, ah
+        call    hex8
+        cmp     al, 0x86
+        je      .d4
+        call    fail
+.d4:    PRINT   " CF="
+        mov     al, [p_cf]
+        call    hex8
+        cmp     al, 1
+        je      .d5
+        call    fail
+.d5:    call    verdict
+
+        ; B103h find class (IDE 01 01 80), index 0
+        call    begin
+        PRINT   "A: PCI32 B103h class 010180: "
+        mov     eax, 0xB103
+        mov     ecx, 0x010180
+        xor     esi, esi
+        xor     ebx, ebx
+        PCI32
+        call    p_ahbx
+        cmp     bx, 0x0009
+        je      .c1
+        call    fail
+.c1:    call    p_cfchk0
+        call    verdict
+
+        ; B10Ah dword, B109h word, B108h byte; EDX preserved
+        call    begin
+        PRINT   "A: PCI32 B10Ah 00:00.0 reg 0: ECX="
+        mov     eax, 0xB10A
+        xor     ebx, ebx
+        xor     edi, edi
+        mov     edx, 0x55AA55AA
+        PCI32
+        mov     eax, ecx
+        call    hex32
+        call    p_cfchk0
+        cmp     edx, 0x55AA55AA
+        je      .r1
+        PRINT   " (EDX changed)"
+        call    fail
+.r1:    call    verdict
+        call    begin
+        PRINT   "A: PCI32 B109h 00:01.0 reg 0Ah: CX="
+        mov     eax, 0xB109
+        mov     ebx, 0x0008
+        mov     edi, 0x0A
+        xor     ecx, ecx
+        PCI32
+        mov     eax, ecx
+        call    hex16
+        call    p_cfchk0
+        call    verdict
+        call    begin
+        PRINT   "A: PCI32 B108h 00:01.0 reg 0Bh: CL="
+        mov     eax, 0xB108
+        mov     ebx, 0x0008
+        mov     edi, 0x0B
+        xor     ecx, ecx
+        PCI32
+        mov     al, cl
+        call    hex8
+        call    p_cfchk0
+        call    verdict
+        call    begin
+        PRINT   "A: PCI32 B109h odd register: AH="
+        mov     eax, 0xB109
+        xor     ebx, ebx
+        mov     edi, 0x01
+        PCI32
+        mov     al, ah
+        call    hex8
+        cmp     al, 0x87
+        je      .r2
+        call    fail
+.r2:    PRINT   " CF="
+        mov     al, [p_cf]
+        call    hex8
+        cmp     al, 1
+        je      .r3
+        call    fail
+.r3:    call    verdict
+
+        ; writes: the VGA's interrupt line (00:02.0 3Ch) by byte, word and
+        ; dword, read back by byte; restored at the end
+        call    begin
+        PRINT   "A: PCI32 B10Bh/B10Ch/B10Dh 00:02.0 reg 3Ch, read back:"
+        mov     ebx, 0x10 << 8 | 0x3C
+        call    pci_rd
+        mov     [save3c], eax
+        mov     eax, 0xB10B
+        mov     ebx, 0x0010
+        mov     edi, 0x3C
+        mov     ecx, 0x5A
+        PCI32
+        call    rd3c
+        mov     eax, 0xB10C
+        mov     ecx, [save3c]
+        mov     cl, 0xC3
+        PCI32
+        call    rd3c
+        mov     eax, 0xB10D
+        mov     ecx, [save3c]
+        mov     cl, 0xA5
+        PCI32
+        call    rd3c
+        mov     eax, 0xB10D
+        mov     ecx, [save3c]
+        PCI32
+        mov     ebx, 0x10 << 8 | 0x3C
+        call    pci_rd
+        cmp     eax, [save3c]
+        je      .w1
+        PRINT   " (not restored)"
+        call    fail
+.w1:    call    verdict
+
+        ; B10Eh: too small, then into PIR_BUF32 (selector 10h)
+        call    begin
+        PRINT   "A: PCI32 B10Eh 16-byte buffer: "
+        mov     word [opt32], 16
+        mov     dword [opt32 + 2], PIR_BUF32
+        mov     word [opt32 + 6], 0x10
+        mov     eax, 0xB10E
+        xor     ebx, ebx
+        mov     edi, opt32
+        PCI32
+        PRINT   "AH="
+        mov     al, ah
+        call    hex8
+        cmp     al, 0x89
+        je      .o1
+        call    fail
+.o1:    PRINT   " CF="
+        mov     al, [p_cf]
+        call    hex8
+        cmp     al, 1
+        je      .o2
+        call    fail
+.o2:    PRINT   " size "
+        movzx   eax, word [opt32]
+        call    dec
+        call    verdict
+        call    begin
+        PRINT   "A: PCI32 B10Eh: "
+        mov     word [opt32], 1024
+        mov     eax, 0xB10E
+        mov     ebx, 0x5555
+        mov     edi, opt32
+        PCI32
+        call    p_ahbx
+        call    bx_excl
+        call    p_cfchk0
+        PRINT   " size "
+        movzx   eax, word [opt32]
+        call    dec
+        mov     esi, PIR_BUF32
+        call    pir_cmp
+        call    verdict
+        ; the real-mode call, made before protected mode
+        call    begin
+        PRINT   "A: INT 1Ah B10Eh (real mode) 16-byte buffer: AH="
+        mov     al, [rm_small_ah]
+        call    hex8
+        cmp     al, 0x89
+        je      .m1
+        call    fail
+.m1:    PRINT   " CF="
+        mov     al, [rm_small_cf]
+        call    hex8
+        cmp     al, 1
+        je      .m2
+        call    fail
+.m2:    PRINT   " size "
+        movzx   eax, word [rm_small_size]
+        call    dec
+        call    verdict
+        call    begin
+        PRINT   "A: INT 1Ah B10Eh (real mode): AH="
+        mov     al, [rm_ah]
+        call    hex8
+        PRINT   " BX="
+        mov     ax, [rm_bx]
+        call    hex16
+        mov     bx, ax
+        call    bx_excl
+        PRINT   " CF="
+        mov     al, [rm_cf]
+        call    hex8
+        cmp     al, 0
+        je      .m3
+        call    fail
+.m3:    PRINT   " size "
+        movzx   eax, word [rm_opt]
+        call    dec
+        mov     esi, PIR_BUF
+        call    pir_cmp
+        call    verdict
+        ret
+
+; Prints the copy at ESI "= $PIR slots"; fails unless it equals the slot
+; entries of the $PIR table found by pir_check.
+pir_cmp:
+        PRINT   ", = the $PIR slot entries"
+        mov     edi, [pir_at]
+        test    edi, edi
+        jz      .bad
+        movzx   ecx, word [edi + 6]
+        sub     ecx, 32
+        add     edi, 32
+        repe cmpsb
+        je      .ok
+.bad:   call    fail
+.ok:    ret
+
+; " AH=xx BX=xxxx" of the last PCI32 call; fails unless AH = 0.
+p_ahbx: push    eax
+        PRINT   "AH="
+        mov     al, ah
+        call    hex8
+        cmp     al, 0
+        je      .a
+        call    fail
+.a:     PRINT   " BX="
+        mov     eax, ebx
+        call    hex16
+        pop     eax
+        ret
+; Fails unless BX = the $PIR's "IRQs exclusively for PCI" word.
+bx_excl:
+        push    eax
+        mov     eax, [pir_at]
+        test    eax, eax
+        jz      .bad
+        cmp     bx, [eax + 10]
+        je      .ok
+.bad:   call    fail
+.ok:    pop     eax
+        ret
+; " CF=xx"; fails unless CF was clear.
+p_cfchk0:
+        push    eax
+        PRINT   " CF="
+        mov     al, [p_cf]
+        call    hex8
+        cmp     al, 0
+        je      .a
+        call    fail
+.a:     pop     eax
+        ret
+; " xx": byte 3Ch of 00:02.0 (mechanism #1 directly).
+rd3c:   pushad
+        mov     ebx, 0x10 << 8 | 0x3C
+        call    pci_rd
+        push    eax
+        mov     al, ' '
+        call    putc
+        pop     eax
+        call    hex8
+        popad
+        ret
+
+b32_ptr: dd     0
+        dw      0x08
+pci32_ptr: dd   0
+        dw      0x08
+b32_hdr: dd     0
+b32_base: dd    0
+b32_len: dd     0
+b32_off: dd     0
+p_cf:   db      0
+save3c: dd      0
+opt32:  dw      0
+        dd      0
+        dw      0
+pir_at: dd      0
 
 ; "X: NAME hex..." lines for the host's check (iasl -d): RSDP, RSDT, FADT,
 ; FACS, DSDT.

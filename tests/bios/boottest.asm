@@ -662,6 +662,38 @@ stage2:
         call    dec
         call    nl
 
+        ; ---- keyboard LEDs: Lock bits set in BDA 17h reach BDA 97h (the
+        ; LED state; bit 7: no ACK) at the next INT 16h call
+        push    es
+        mov     ax, 0x40
+        mov     es, ax
+        or      byte [es:0x17], 0x60    ; Num Lock, Caps Lock on
+        mov     ah, 0x01
+        int     0x16
+        PRINT   "T: BDA 97h (LEDs) after Num+Caps Lock and INT 16h: "
+        mov     al, [es:0x97]
+        and     al, 0x87
+        call    hex8
+        call    nl
+        and     byte [es:0x17], ~0x60 & 0xFF
+        or      byte [es:0x17], 0x10    ; Scroll Lock only
+        mov     ah, 0x02
+        int     0x16
+        PRINT   "T: BDA 97h (LEDs) after Scroll Lock only and INT 16h: "
+        mov     al, [es:0x97]
+        and     al, 0x87
+        call    hex8
+        call    nl
+        and     byte [es:0x17], ~0x10 & 0xFF
+        mov     ah, 0x01
+        int     0x16
+        PRINT   "T: BDA 97h (LEDs) after no Lock and INT 16h: "
+        mov     al, [es:0x97]
+        and     al, 0x87
+        call    hex8
+        call    nl
+        pop     es
+
         ; ---- keyboard (only when the run script types keys)
         cmp     byte [kbd_test], 1
         jne     .nokeys
@@ -678,6 +710,15 @@ stage2:
         PRINT   "T: INT 16h AH=02h after the keys: "
         call    hex8
         call    nl
+        push    es
+        mov     ax, 0x40
+        mov     es, ax
+        PRINT   "T: INT 16h after the keys: BDA 97h (LEDs) "
+        mov     al, [es:0x97]
+        and     al, 0x87
+        call    hex8
+        call    nl
+        pop     es
 .nokeys:
         PRINT   `T: done\n`
         mov     dx, EXIT_PORT
