@@ -142,3 +142,21 @@ int debugexit_register(DebugExit *d, IOBus *bus, uint16_t base, unsigned size)
     return iobus_register(bus, base, size, IO_8 | IO_16 | IO_32,
                           debugexit_read, debugexit_write, d);
 }
+
+/* The debug console and isa-debug-exit keep no state; the POST port keeps
+ * the last code (it reads back). */
+void postcode_save(const PostCode *p, SnapWriter *w)
+{
+    snap_begin(w, "POST", 1);
+    snap_put_u8(w, p->last);
+}
+
+int postcode_load(PostCode *p, SnapReader *r)
+{
+    snap_expect(r, "POST", 1);
+    uint8_t v = snap_get_u8(r);
+    if (r->err)
+        return -1;
+    p->last = v;
+    return 0;
+}

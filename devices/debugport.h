@@ -11,6 +11,7 @@
 #define X86PC_DEBUGPORT_H
 #include <stdint.h>
 #include "devices/bus.h"
+#include "devices/snap.h"
 
 /* Receives each byte written to a debugcon or postcode port. */
 typedef void (*DebugByteFn)(void *opaque, uint8_t byte);
@@ -36,4 +37,8 @@ void debugexit_free(DebugExit *d);
 /* Registers [base, base+size) for 1-, 2- and 4-byte accesses. */
 int debugexit_register(DebugExit *d, IOBus *bus, uint16_t base,
                        unsigned size);
+/* Snapshot of the POST port's last value (the console and the exit port
+ * have no state). */
+void postcode_save(const PostCode *p, SnapWriter *w);
+int postcode_load(PostCode *p, SnapReader *r);
 #endif

@@ -48,3 +48,20 @@ void port92_reset(Port92 *p)
 {
     p->val = 0;
 }
+
+void port92_save(const Port92 *p, SnapWriter *w)
+{
+    snap_begin(w, "P92 ", 1);
+    snap_put_u8(w, p->val);
+}
+
+/* The A20 line itself belongs to the board, which restores it. */
+int port92_load(Port92 *p, SnapReader *r)
+{
+    snap_expect(r, "P92 ", 1);
+    uint8_t v = snap_get_u8(r);
+    if (r->err)
+        return -1;
+    p->val = v;
+    return 0;
+}

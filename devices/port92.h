@@ -6,6 +6,7 @@
 #define X86PC_PORT92_H
 #include <stdint.h>
 #include "devices/bus.h"
+#include "devices/snap.h"
 
 typedef struct Port92 Port92;
 
@@ -20,4 +21,6 @@ void port92_free(Port92 *p);
 int port92_register(Port92 *p, IOBus *bus, uint16_t port);
 /* Clears the register; does not touch the A20 line (the board does). */
 void port92_reset(Port92 *p);
+void port92_save(const Port92 *p, SnapWriter *w);
+int port92_load(Port92 *p, SnapReader *r);
 #endif

@@ -16,6 +16,7 @@
  * as the FIFO holds data below its trigger level; drivers treat 0x0C and
  * 0x04 alike (read RBR until LSR.DR clears). */
 #include "devices/serial.h"
+#include "devices/snap.h"
 
 #include <stdlib.h>
 
@@ -288,4 +289,51 @@ void serial_receive(SerialState *s, uint8_t byte)
 int serial_irq_level(const SerialState *s)
 {
     return s->irq_level;
+}
+
+/* ---- snapshots ---------------------------------------------------------- */
+void serial_save(const SerialState *s, SnapWriter *w)
+{
+    snap_begin(w, "UART", 1);
+    snap_put_u16(w, s->divisor);
+    snap_put_u8(w, s->ier);
+    snap_put_u8(w, s->lcr);
+    snap_put_u8(w, s->mcr);
+    snap_put_u8(w, s->scr);
+    snap_put_u8(w, s->fcr);
+    snap_put_u8(w, s->lsr_err);
+    snap_put_u8(w, s->msr);
+    snap_put_u8(w, s->rbr);
+    snap_put_u8(w, (uint8_t)s->thr_ipending);
+    snap_put_u8(w, (uint8_t)s->rx_head);
+    snap_put_u8(w, (uint8_t)s->rx_count);
+    snap_put_bytes(w, s->rx, RX_FIFO_SIZE);
+}
+
+int serial_load(SerialState *s, SnapReader *r)
+{
+    SerialState t = *s;
+    snap_expect(r, "UART", 1);
+    t.divisor = snap_get_u16(r);
+    t.ier = snap_get_u8(r);
+    t.lcr = snap_get_u8(r);
+    t.mcr = snap_get_u8(r);
+    t.scr = snap_get_u8(r);
+    t.fcr = snap_get_u8(r);
+    t.lsr_err = snap_get_u8(r);
+    t.msr = snap_get_u8(r);
+    t.rbr = snap_get_u8(r);
+    t.thr_ipending = snap_get_u8(r);
+    t.rx_head = snap_get_u8(r);
+    t.rx_count = snap_get_u8(r);
+    snap_get_bytes(r, t.rx, RX_FIFO_SIZE);
+    /* Untrusted: indices in range, only bits the chip has. */
+    snap_check(r, t.rx_head < RX_FIFO_SIZE && t.thr_ipending <= 1);
+    snap_check(r, t.rx_count <= rx_capacity(&t));
+    snap_check(r, (t.ier & 0xF0) == 0 && (t.mcr & 0xE0) == 0);
+    if (r->err)
+        return -1;
+    *s = t;
+    update_irq(s); /* re-drive the line from the loaded state */
+    return 0;
 }

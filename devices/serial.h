@@ -11,6 +11,7 @@
 #define X86PC_SERIAL_H
 #include <stdint.h>
 #include "devices/bus.h"
+#include "devices/snap.h"
 
 typedef struct SerialState SerialState;
 
@@ -37,4 +38,8 @@ unsigned serial_can_receive(const SerialState *s);
 void serial_receive(SerialState *s, uint8_t byte);
 /* Current level of the interrupt output. */
 int serial_irq_level(const SerialState *s);
+/* Snapshot of the registers and the receive FIFO (devices/snap.h); a load
+ * re-drives the interrupt line. */
+void serial_save(const SerialState *s, SnapWriter *w);
+int serial_load(SerialState *s, SnapReader *r);
 #endif
