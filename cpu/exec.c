@@ -305,24 +305,27 @@ static inline void exec_block(CPUState *c, uint64_t end)
         return;
     }
     ver = b->ver;
-    for (unsigned k = 0; k < b->n; k++) {
-        Insn *ip = &b->insn[k];
-        uint32_t next = c->eip + ip->len;
-        if (!c->code32)
-            next &= 0xFFFF;
+    /* After an instruction that does not end the block, only an MMIO
+     * write (a device raising INTR or asking to stop), a branch taken by a
+     * REP string instruction, SMC or the slice end can need attention: TF,
+     * RF, DR7, HLT and the debugger hooks change only through
+     * block-ending instructions or between slices. */
+    const Insn *ip = b->insn, *last_ip = b->insn + b->n;
+    uint32_t mask = c->code32 ? 0xFFFFFFFFu : 0xFFFFu;
+    do {
+        uint32_t next = (c->eip + ip->len) & mask;
         c->prev_eip = c->eip;
         c->prev_esp = c->regs[R_ESP];
         c->eip = next;
         c->inhibit_irq = 0;
-        ip->fn(c, ip);
+        ip->fn(c, (Insn *)ip);
         c->icount++;
-        c->stats.icache_hits++;
+        ip++;
         if (unlikely(c->eip != next || *verp != ver || c->icount >= end ||
-                     (c->stop_req | c->intr_line | c->nmi_pending |
-                      c->halted | c->dbg_on) ||
-                     ((c->eflags & (F_TF | F_RF)) | (c->dr[7] & 0xFF))))
+                     (c->stop_req | c->intr_line)))
             break;
-    }
+    } while (ip < last_ip);
+    c->stats.icache_hits += (uint64_t)(ip - b->insn);
 }
 
 static void triple_fault(CPUState *c)
