@@ -170,11 +170,14 @@ enum {
 #define TLBP_W 2u
 #define TLBP_X 4u
 typedef struct TLBEntry {
-    uint32_t tag_r, tag_w, tag_x;
-    uint32_t lpage;  /* linear page described, or TLB_INVALID */
-    uint64_t ppage;  /* physical page (A20 applied) */
+    /* The data fast path reads one of these tag/pointer pairs: each pair
+     * lies in the first 16 bytes, so it never straddles a cache line. */
+    uint32_t tag_r, tag_w;
     uint8_t *host_r; /* host copy of the page for reads, or NULL */
     uint8_t *host_w; /* for writes (RAM), or NULL */
+    uint32_t tag_x;
+    uint32_t lpage;  /* linear page described, or TLB_INVALID */
+    uint64_t ppage;  /* physical page (A20 applied) */
     uint8_t perm;    /* TLBP_* validated by walks */
     uint8_t global;  /* from a global mapping (CR4.PGE) */
 } TLBEntry;
