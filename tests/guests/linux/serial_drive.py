@@ -16,6 +16,14 @@ Modes:
   --mode auto    the guest runs its own script (kernel parameter
                  x86pc.auto=1) and powers off; nothing is typed.
   --mode bench   wait for the shell, run the guest's bench program, power off.
+  --mode sdl     (x86pc, with --connect and --monitor-log: COM1 over TCP,
+                 the monitor on stdin/stdout) print two lines on tty1, the
+                 VGA console, then the monitor's screendump and windowdump
+                 must show exactly them (vga_check.py), power off.
+In every mode the emulator must exit with status 0 after the guest's
+poweroff.  --cpu x86pc adds the checks of /proc/cpuinfo against X86PC_CPUID
+and of the TSC calibration; --disk-size/--cd-size those of the sizes of
+sda and sr0 (dmesg and /sys/block).
 
 Every byte the guest sends is copied to --log.  Times are reported as lines
 "serial_drive: time MARK SECONDS" (seconds since the emulator started) for
@@ -343,11 +351,18 @@ class Driver:
         if not self.g.expect(rb"reboot: (Power down|System halted)",
                              self.a.cmd_timeout):
             self.fail("no 'reboot: Power down' after poweroff")
+        self.check_exit()
+
+    def check_exit(self):
+        """After the guest's poweroff the emulator must end, with status 0."""
         st = self.g.wait_exit(self.a.cmd_timeout)
         if st is None:
             self.fail("the emulator did not exit after the guest powered off")
         else:
             self.note("emulator exit status %d" % st)
+            if st != 0:
+                self.fail("the emulator's exit status after poweroff is %d, "
+                          "expected 0" % st)
         self.mark("exit")
 
     def quiet_console(self):
@@ -529,6 +544,7 @@ class Driver:
         a = self.a
         here = os.path.dirname(os.path.abspath(__file__))
         sys.path.insert(0, here)
+        sys.dont_write_bytecode = True
         import vga_check
         glyphs = vga_check.font_read(a.vga_font)
         self.quiet_console()
@@ -634,10 +650,7 @@ class Driver:
                 if not self.g.expect(rb"reboot: (Power down|System halted)",
                                      a.cmd_timeout):
                     self.fail("no 'reboot: Power down' from the auto script")
-                st = self.g.wait_exit(a.cmd_timeout)
-                if st is None:
-                    self.fail("the emulator did not exit after poweroff")
-                self.mark("exit")
+                self.check_exit()
             else:
                 if not self.prompt():
                     return 1
