@@ -167,14 +167,15 @@ def decode_cell(px, table):
         # codes C0h-DFh, never for the ASCII table we decode
         if ch is not None and all(row[8] == paper for row in px):
             return Cell(ch, ink, paper, False)
-        # an underline cursor: full ink rows at the bottom of the cell
-        n = 0
-        while n < CH and all(p == ink for p in px[CH - 1 - n]):
-            n += 1
-        if 0 < n < CH:
+        # the text cursor: a band of scan lines in ink across the whole
+        # cell (Linux's underline cursor covers lines 13-14 of 16); the
+        # other lines must be a glyph
+        band = [y for y in range(CH) if all(p == ink for p in px[y])]
+        if band and band == list(range(band[0], band[-1] + 1)) and \
+                len(band) < CH // 2:
+            keep = [y for y in range(CH) if y not in band]
             for cand, g in table.items():
-                if cand[:CH - n] == tuple(bits[:CH - n]) and \
-                        all(row[8] == paper for row in px[:CH - n]):
+                if all(cand[y] == bits[y] and px[y][8] == paper for y in keep):
                     return Cell(g, ink, paper, True)
     return Cell("?", None, None, False)
 
