@@ -161,7 +161,7 @@ skipc() { say "SKIP $1: $2"; nskip=$((nskip + 1)); }
 # drive NAME MODE EMULATOR-ARGS...: runs serial_drive.py; status in $?.
 # $drive_opts: more serial_drive.py options (word list); $pre: a command
 # prefix (xvfb-run); $base_args: replaces $base when set.
-drive_opts= pre= base_args=
+drive_opts='' pre='' base_args=''
 drive() {
     name=$1 mode=$2
     shift 2
@@ -263,7 +263,7 @@ sdl_config() {
     else
         fail sdl "the VGA console check failed (logs $tmp/sdl.*)"
     fi
-    drive_opts= pre= base_args=
+    drive_opts='' pre='' base_args=''
     [ -n "${LINUX_KEEP:-}" ] || rm -f "$img"
 }
 
