@@ -2,7 +2,9 @@
 # boot-test.sh -- boots the Linux test guest (build-guest.sh) in an emulator
 # and drives its shell over COM1 (serial_drive.py).
 #
-# Usage: boot-test.sh [CONFIG...]      (default: all but determinism)
+# Usage: boot-test.sh [CONFIG...]
+#   default: disk kernel cdrom seabios snapshot, plus determinism and sdl
+#   for x86pc; "all" = every configuration
 # Configurations:
 #   disk         disk.img as IDE primary master, the emulator's own firmware
 #                (syslinux MBR -> FAT partition -> syslinux -> Linux)
@@ -18,15 +20,37 @@
 #                a fixed script (x86pc.auto=1) and powers off; the two serial
 #                logs must be identical.  Meant for x86pc: QEMU TCG is not
 #                deterministic even with -icount (its disk I/O completes in
-#                host threads), so it is not in the default set.
+#                host threads), so it is in the default set only for x86pc.
+#   sdl          like disk, with -display sdl under Xvfb (xvfb-run), COM1
+#                over TCP and x86pc's monitor on stdio: after two known
+#                lines are printed on tty1 (the VGA console), `screendump`
+#                (rendered from VGA memory) and `windowdump` (read back from
+#                the SDL window) must both show exactly them, decoded cell by
+#                cell with the VGA BIOS font (vga_check.py).  x86pc only;
+#                skipped without xvfb-run or an SDL build.
 # In the shell configurations the checks are (serial_drive.py --mode shell):
 # the init marker, a shell prompt on ttyS0, `uname -a` shows the packaged
 # kernel release, /proc/cpuinfo, /proc/interrupts counts rising for the
 # timer (IRQ 0 or the local APIC timer), ttyS0 and the IDE controller,
 # mount /dev/sda1 (vfat), write a file, sync, read the kernel back, dmesg has
 # none of BUG:/Oops/WARNING:/Call Trace/panic/soft lockup/clocksource
-# unstable/spurious/..., poweroff (ACPI) ends the emulator; then the host
-# reads the written file from the image with mtools.
+# unstable/spurious/..., poweroff (ACPI) ends the emulator with status 0;
+# then the host reads the written file from the image with mtools.  For
+# x86pc also (serial_drive.py --cpu x86pc): /proc/cpuinfo equals what
+# x86pc's CPUID claims (the table X86PC_CPUID in serial_drive.py), dmesg
+# shows the TSC calibrated, and the disk (sda) and CD (sr0) have the sizes
+# of their images (dmesg and /sys/block).
+#
+# Clock: x86pc boots every configuration with -icount (LINUX_X86PC_CLOCK,
+# default "-icount shift=5": 32 ns per instruction, ~31 MIPS of guest
+# time).  In host-time mode the TSC counts instructions but the PIT, the
+# ACPI PM timer and jiffies follow the host clock: on a loaded host the
+# kernel's clocksource watchdog then sees the TSC drift against them and
+# marks it unstable ("clocksource: ... unstable"), a failure that depends on
+# the machine's load.  With -icount every clock is a function of the
+# instruction count, so that cannot happen, and a halted CPU jumps to its
+# next timer event, so idle time costs no wall time.  LINUX_X86PC_CLOCK=
+# (empty) boots in host time.
 #
 # Environment:
 #   LINUX_EMU           emulator command (default qemu-system-i386; or x86pc)
@@ -39,6 +63,7 @@
 #   LINUX_CMD_TIMEOUT   seconds per shell command (default 120)
 #   LINUX_DET_FLAGS     determinism options (default: -icount shift=7 and
 #                       -rtc base=2024-01-01T00:00:00, in the emulator's syntax)
+#   LINUX_X86PC_CLOCK   x86pc's clock in the other configurations (above)
 #   LINUX_KEEP=DIR      keep logs and disk copies in DIR
 #   X86PC_EMU           command prefix for a cross-built emulator
 # Exit: 0 all run configurations passed, 1 a failure, 77 nothing could run
@@ -52,8 +77,8 @@ guest=${LINUX_GUEST_DIR:-tests/guests/linux/out}
 mem=${LINUX_MEM:-256}
 boot_tmo=${LINUX_BOOT_TIMEOUT:-}
 cmd_tmo=${LINUX_CMD_TIMEOUT:-120}
-configs=${*:-disk kernel cdrom seabios snapshot}
-[ "$configs" = all ] && configs="disk kernel cdrom seabios snapshot determinism"
+configs=${*:-}
+[ "$configs" = all ] && configs="disk kernel cdrom seabios snapshot determinism sdl"
 
 say() { echo "boot-test: $*"; }
 
@@ -84,6 +109,8 @@ fi
 guest=$(cd "$guest" && pwd)
 kernel=$(sed -n 's/^kernel linux-image-\([^ ]*\) .*/\1/p' "$guest/versions")
 cmdline=$(cat "$guest/cmdline")
+disk_size=$(wc -c <"$guest/disk.img" | tr -d ' ')
+iso_size=$(wc -c <"$guest/linux.iso" | tr -d ' ')
 off=$(cat "$guest/disk.partoffset")
 vmlinuz_md5=
 command -v md5sum >/dev/null 2>&1 &&
@@ -97,8 +124,16 @@ has_opt() { echo "$emu_help" | grep -q -- "^ *$1[ ,]"; }
 # An interpreter needs far longer than QEMU's TCG (Bochs: ~130 s to the
 # marker on a 2026 laptop-class core).
 [ -n "$boot_tmo" ] || { if [ $kind = qemu ]; then boot_tmo=300; else boot_tmo=1200; fi; }
+if [ -z "$configs" ]; then
+    configs="disk kernel cdrom seabios snapshot"
+    [ $kind = x86pc ] && configs="$configs determinism sdl"
+fi
 base="-m $mem -display none -serial stdio -no-reboot"
+clock=
 [ $kind = qemu ] && base="$base -monitor none -accel tcg"
+[ $kind = x86pc ] && clock=${LINUX_X86PC_CLOCK--icount shift=5}
+cpu=other
+[ $kind = x86pc ] && cpu=x86pc
 if [ $kind = qemu ]; then
     det=${LINUX_DET_FLAGS:--icount shift=7,sleep=off,align=off -rtc base=2024-01-01T00:00:00,clock=vm}
 else
@@ -123,22 +158,30 @@ pass() { say "PASS $1"; npass=$((npass + 1)); }
 fail() { say "FAIL $1: $2"; nfail=$((nfail + 1)); }
 skipc() { say "SKIP $1: $2"; nskip=$((nskip + 1)); }
 
-# drive NAME MODE EMULATOR-ARGS...: runs serial_drive.py; status in $?
+# drive NAME MODE EMULATOR-ARGS...: runs serial_drive.py; status in $?.
+# $drive_opts: more serial_drive.py options (word list); $pre: a command
+# prefix (xvfb-run); $base_args: replaces $base when set.
+drive_opts='' pre='' base_args=''
 drive() {
     name=$1 mode=$2
     shift 2
-    say "run $name: $emu $*"
+    say "run $name: $emu ${base_args:-$base} ${LINUX_EMU_FLAGS:-} $*"
     # shellcheck disable=SC2086 # X86PC_EMU and LINUX_EMU_FLAGS are word lists
     python3 "$here/serial_drive.py" --mode "$mode" --log "$tmp/$name.serial" \
         --stderr-log "$tmp/$name.stderr" --dmesg-log "$tmp/$name.dmesg" \
         --boot-timeout "$boot_tmo" --cmd-timeout "$cmd_tmo" \
         --kernel "$kernel" ${write:+--write-file "$write"} \
-        ${vmlinuz_md5:+--vmlinuz-md5 "$vmlinuz_md5"} \
-        -- ${X86PC_EMU:-} "$emu" $base ${LINUX_EMU_FLAGS:-} "$@"
+        ${vmlinuz_md5:+--vmlinuz-md5 "$vmlinuz_md5"} --cpu $cpu \
+        --disk-size "$disk_size" $drive_opts \
+        -- $pre ${X86PC_EMU:-} "$emu" ${base_args:-$base} ${LINUX_EMU_FLAGS:-} "$@"
     st=$?
     if [ $st -ne 0 ]; then
         say "--- last lines of the serial log ($tmp/$name.serial):"
         tail -n 15 "$tmp/$name.serial" | tr -d '\r' | sed 's/^/  | /'
+        if [ -s "$tmp/$name.monitor" ]; then
+            say "--- monitor output:"
+            tail -n 10 "$tmp/$name.monitor" | sed 's/^/  | /'
+        fi
         if [ -s "$tmp/$name.stderr" ]; then
             say "--- emulator stderr:"
             tail -n 10 "$tmp/$name.stderr" | sed 's/^/  | /'
@@ -163,6 +206,8 @@ shell_config() {
     content=x86pc-$name-$$
     write="$fname=$content"
     if [ "$snap" = 1 ]; then set -- "$@" -snapshot; fi
+    # shellcheck disable=SC2086 # a word list
+    set -- "$@" $clock
     if ! drive "$name" shell \
         -drive "file=$img,format=raw,if=ide,index=0,media=disk" "$@"; then
         fail "$name" "guest checks failed (serial log $tmp/$name.serial)"
@@ -183,6 +228,42 @@ shell_config() {
         say "$name: the host reads ::/$fname from the image: '$got'"
         pass "$name"
     fi
+    [ -n "${LINUX_KEEP:-}" ] || rm -f "$img"
+}
+
+# free_port: prints a TCP port nobody listens on now
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# sdl_config: the disk boot in an SDL window under Xvfb; COM1 over TCP, the
+# monitor on stdio; screendump and windowdump must show the VGA console.
+sdl_config() {
+    if [ $kind != x86pc ]; then
+        skipc sdl "x86pc's monitor (screendump, windowdump) is needed"; return
+    fi
+    if ! command -v xvfb-run >/dev/null 2>&1; then
+        skipc sdl "xvfb-run not found (packages xvfb and xauth)"; return
+    fi
+    # an x86pc built without SDL2 rejects -display sdl while parsing options
+    if ! ${X86PC_EMU:-} "$emu" -display sdl --version >/dev/null 2>&1; then
+        skipc sdl "$emu was built without SDL2"; return
+    fi
+    img=$tmp/sdl.img
+    cp "$guest/disk.img" "$img"
+    port=$(free_port)
+    mkdir -p "$tmp/sdl-dumps"
+    # Xvfb's errors go to sdl.xvfb
+    pre="xvfb-run -a -e $tmp/sdl.xvfb"
+    drive_opts="--connect $port --monitor-log $tmp/sdl.monitor --vga-font $here/../../../bios/vgabios-font.inc --dump-dir $tmp/sdl-dumps"
+    # shellcheck disable=SC2086
+    base_args="-m $mem -display sdl -serial tcp::$port,server -monitor stdio -no-reboot $clock"
+    if drive sdl sdl -drive "file=$img,format=raw,if=ide,index=0,media=disk" -boot c; then
+        pass sdl
+    else
+        fail sdl "the VGA console check failed (logs $tmp/sdl.*)"
+    fi
+    drive_opts='' pre='' base_args=''
     [ -n "${LINUX_KEEP:-}" ] || rm -f "$img"
 }
 
@@ -207,7 +288,11 @@ for c in $configs; do
                 skipc kernel "$emu has no -kernel option (no direct Linux boot yet)"
             fi ;;
         cdrom)
-            shell_config cdrom 0 -cdrom "$guest/linux.iso" -boot d ;;
+            drive_opts="--cd-size $iso_size"
+            shell_config cdrom 0 -cdrom "$guest/linux.iso" -boot d
+            drive_opts= ;;
+        sdl)
+            sdl_config ;;
         determinism)
             # A disk whose syslinux.cfg adds x86pc.auto=1, booted twice.
             img=$tmp/det.img

@@ -16,6 +16,14 @@ Modes:
   --mode auto    the guest runs its own script (kernel parameter
                  x86pc.auto=1) and powers off; nothing is typed.
   --mode bench   wait for the shell, run the guest's bench program, power off.
+  --mode sdl     (x86pc, with --connect and --monitor-log: COM1 over TCP,
+                 the monitor on stdin/stdout) print two lines on tty1, the
+                 VGA console, then the monitor's screendump and windowdump
+                 must show exactly them (vga_check.py), power off.
+In every mode the emulator must exit with status 0 after the guest's
+poweroff.  --cpu x86pc adds the checks of /proc/cpuinfo against X86PC_CPUID
+and of the TSC calibration; --disk-size/--cd-size those of the sizes of
+sda and sr0 (dmesg and /sys/block).
 
 Every byte the guest sends is copied to --log.  Times are reported as lines
 "serial_drive: time MARK SECONDS" (seconds since the emulator started) for
@@ -52,12 +60,40 @@ DMESG_BAD = [
     r"Unable to handle kernel", r"segfault",
 ]
 
+# What /proc/cpuinfo must show on x86pc, derived from what its CPUID returns
+# (cpu/system.c): Linux's name for every feature bit x86pc sets, plus the
+# flags the kernel synthesises on any CPU that has CPUID.  The flags line
+# must be exactly this set: a missing flag means the kernel did not see (or
+# cleared) a feature x86pc claims, an extra one that something claims more.
+X86PC_CPUID = {
+    "vendor_id": "GenuineIntel",
+    "model name": "x86pc virtual CPU",
+    "cpu family": "6", "model": "13", "stepping": "8",
+    # CPUID 1 EDX: bit -> Linux flag name
+    "edx1": {0: "fpu", 2: "de", 3: "pse", 4: "tsc", 5: "msr", 6: "pae",
+             8: "cx8", 11: "sep", 13: "pge", 15: "cmov", 19: "clflush",
+             23: "mmx", 24: "fxsr", 25: "sse", 26: "sse2"},
+    # CPUID 80000001h EDX
+    "edx81": {20: "nx"},
+    # set by the kernel itself (X86_FEATURE_CPUID: the CPU has CPUID)
+    "synthetic": ["cpuid"],
+}
+
+
+def x86pc_flags():
+    t = X86PC_CPUID
+    return set(t["edx1"].values()) | set(t["edx81"].values()) | set(t["synthetic"])
+
 
 class Guest:
-    def __init__(self, cmd, logpath, errpath, pace, connect=None):
+    def __init__(self, cmd, logpath, errpath, pace, connect=None,
+                 monitor_log=None):
         """connect=None: COM1 is the emulator's stdin/stdout.  connect=PORT:
         COM1 is a TCP server on localhost:PORT that the emulator opens (Bochs
-        "mode=socket-server"); its stdout then goes to errpath too."""
+        "mode=socket-server", x86pc -serial tcp::PORT,server); its stdout
+        then goes to errpath too, unless monitor_log is set: then the
+        emulator's stdin/stdout is its monitor (x86pc -monitor stdio),
+        written with monitor() and copied to monitor_log."""
         self.t0 = time.monotonic()
         self.log = open(logpath, "wb")
         self.err = open(errpath, "wb") if errpath else subprocess.DEVNULL
@@ -69,9 +105,12 @@ class Guest:
             self._write = self._pipe_write
             self._read = lambda: os.read(self.proc.stdout.fileno(), 65536)
         else:
+            mon = monitor_log is not None
             self.proc = subprocess.Popen(
-                cmd, stdin=subprocess.DEVNULL, stdout=self.err,
-                stderr=subprocess.STDOUT, start_new_session=True)
+                cmd, stdin=subprocess.PIPE if mon else subprocess.DEVNULL,
+                stdout=subprocess.PIPE if mon else self.err,
+                stderr=self.err if mon else subprocess.STDOUT,
+                bufsize=0, start_new_session=True)
             deadline = time.monotonic() + 60
             while self.sock is None:
                 try:
@@ -88,7 +127,49 @@ class Guest:
         self.cond = threading.Condition()
         self.eof = False
         self.pace = pace
+        self.mbuf = bytearray()     # the monitor's output
+        self.mlog = None
+        if connect is not None and monitor_log is not None:
+            self.mlog = open(monitor_log, "wb")
+            threading.Thread(target=self._mreader, daemon=True).start()
         threading.Thread(target=self._reader, daemon=True).start()
+
+    def _mreader(self):
+        while True:
+            try:
+                data = os.read(self.proc.stdout.fileno(), 65536)
+            except OSError:
+                data = b""
+            with self.cond:
+                if data:
+                    self.mbuf += data
+                    self.mlog.write(data)
+                    self.mlog.flush()
+                self.cond.notify_all()
+            if not data:
+                return
+
+    def monitor(self, line, expect, timeout):
+        """Types a monitor command; waits for regex `expect` (bytes) in the
+        monitor output that follows; returns the match or None."""
+        with self.cond:
+            start = len(self.mbuf)
+        try:
+            self.proc.stdin.write(line.encode() + b"\n")
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            return None
+        rx = re.compile(expect)
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                m = rx.search(self.mbuf, start)
+                if m:
+                    return m
+                left = deadline - time.monotonic()
+                if left <= 0 or self.proc.poll() is not None:
+                    return None
+                self.cond.wait(min(left, 0.5))
 
     def _reader(self):
         while True:
@@ -212,7 +293,8 @@ class Driver:
 
     def boot(self):
         a = self.a
-        self.g = Guest(a.cmd, a.log, a.stderr_log, not a.no_pace, a.connect)
+        self.g = Guest(a.cmd, a.log, a.stderr_log, not a.no_pace, a.connect,
+                       a.monitor_log)
         m = self.g.expect(re.escape(READY) + b"|" + FATAL, a.boot_timeout)
         if m and m.group(0) != READY:
             what = b" ".join(m.group(0).split()).decode("latin-1")
@@ -269,15 +351,29 @@ class Driver:
         if not self.g.expect(rb"reboot: (Power down|System halted)",
                              self.a.cmd_timeout):
             self.fail("no 'reboot: Power down' after poweroff")
+        self.check_exit()
+
+    def check_exit(self):
+        """After the guest's poweroff the emulator must end, with status 0."""
         st = self.g.wait_exit(self.a.cmd_timeout)
         if st is None:
             self.fail("the emulator did not exit after the guest powered off")
         else:
             self.note("emulator exit status %d" % st)
+            if st != 0:
+                self.fail("the emulator's exit status after poweroff is %d, "
+                          "expected 0" % st)
         self.mark("exit")
+
+    def quiet_console(self):
+        """Kernel messages (e.g. 'random: crng init done') would land in the
+        middle of command output on ttyS0: only emergencies go to the
+        console from now on ('reboot: Power down' is one); dmesg keeps all."""
+        self.run("dmesg -n 1")
 
     def shell_checks(self):
         a = self.a
+        self.quiet_console()
         st, out = self.run("uname -a")
         if st != 0 or "Linux" not in out:
             self.fail("uname -a: %r" % out)
@@ -290,9 +386,12 @@ class Driver:
         if st != 0 or "processor" not in out or "vendor_id" not in out:
             self.fail("/proc/cpuinfo: %r" % out[:300])
         else:
-            for line in out.splitlines():
-                if line.startswith(("vendor_id", "model name", "flags")):
-                    self.note("cpuinfo: " + line.strip())
+            self.check_cpuinfo(out)
+
+        if a.disk_size is not None or a.cd_size is not None:
+            st, out = self.run("for d in sda sr0; do echo $d $(cat "
+                               "/sys/block/$d/size 2>/dev/null); done")
+            self.check_block_sizes(out)
 
         st, out1 = self.run("cat /proc/interrupts")
         c1 = self.irq_counts(out1)
@@ -313,7 +412,8 @@ class Driver:
         if st != 0:
             self.fail("reading the kernel back from the disk: %r" % out)
         else:
-            md5 = out.split()[0] if out.split() else ""
+            m = re.search(r"\b[0-9a-f]{32}\b", out)
+            md5 = m.group(0) if m else ""
             self.note("vmlinuz on the disk: md5 " + md5)
             if a.vmlinuz_md5 and md5 != a.vmlinuz_md5:
                 self.fail("vmlinuz read back through the guest's disk driver "
@@ -343,9 +443,177 @@ class Driver:
 
         st, out = self.run("dmesg", 120)
         self.scan_dmesg(out)
+        self.check_dmesg_facts(out)
         if a.dmesg_log:
             with open(a.dmesg_log, "w") as f:
                 f.write(out)
+
+    def check_cpuinfo(self, text):
+        """Checks /proc/cpuinfo (or the auto script's grep of it) against
+        X86PC_CPUID when --cpu x86pc; otherwise only reports it."""
+        fields = {}
+        for line in text.splitlines():
+            if ":" in line:
+                k, v = line.split(":", 1)
+                fields.setdefault(k.strip(), v.strip())
+        for k in ("vendor_id", "model name", "flags"):
+            if k in fields:
+                self.note("cpuinfo: %s: %s" % (k, fields[k]))
+        if self.a.cpu != "x86pc":
+            return
+        t = X86PC_CPUID
+        for k in ("vendor_id", "model name", "cpu family", "model", "stepping"):
+            if k not in fields:
+                # the auto script greps only some fields
+                if k == "model name" and "model" not in fields:
+                    continue
+                if k in ("vendor_id", "cpu family", "model", "stepping",
+                         "model name"):
+                    self.fail("/proc/cpuinfo has no '%s' line" % k)
+                continue
+            if fields[k] != t[k]:
+                self.fail("/proc/cpuinfo %s is %r, x86pc's CPUID says %r"
+                          % (k, fields[k], t[k]))
+        if "flags" not in fields:
+            self.fail("/proc/cpuinfo has no flags line")
+            return
+        got, want = set(fields["flags"].split()), x86pc_flags()
+        if got != want:
+            self.fail("/proc/cpuinfo flags differ from x86pc's CPUID: "
+                      "missing [%s], unexpected [%s]"
+                      % (" ".join(sorted(want - got)),
+                         " ".join(sorted(got - want))))
+
+    def check_block_sizes(self, text):
+        """`sda N` / `sr0 N` lines (sizes in 512-byte sectors from
+        /sys/block) against the image sizes."""
+        sizes = {}
+        for line in text.splitlines():
+            f = line.split()
+            if len(f) == 2 and f[1].isdigit():
+                sizes[f[0]] = int(f[1])
+        for dev, want in (("sda", self.a.disk_size), ("sr0", self.a.cd_size)):
+            if want is None:
+                continue
+            # a CD's capacity is a whole number of 2048-byte blocks
+            exp = (want // 2048 * 4) if dev == "sr0" else want // 512
+            got = sizes.get(dev)
+            if got is None:
+                self.fail("/sys/block/%s/size: no such disk (%r)" % (dev, text))
+            elif got != exp:
+                self.fail("/sys/block/%s/size is %d sectors, the image has "
+                          "%d bytes (%d sectors)" % (dev, got, want, exp))
+            else:
+                self.note("%s: %d sectors, as the image" % (dev, got))
+
+    def check_dmesg_facts(self, text):
+        """What dmesg must say: the IDE disk's size, the CD-ROM, the TSC
+        calibration."""
+        a = self.a
+        if a.disk_size is not None:
+            m = re.search(r"\[sda\] (\d+) 512-byte logical blocks", text)
+            if not m:
+                self.fail("dmesg: no '[sda] N 512-byte logical blocks' line")
+            elif int(m.group(1)) != a.disk_size // 512:
+                self.fail("dmesg: sda has %s sectors, the image %d"
+                          % (m.group(1), a.disk_size // 512))
+            else:
+                self.note("dmesg: sda %s sectors, as the image" % m.group(1))
+        if a.cd_size is not None:
+            m = re.search(r"\[sr0\] scsi3-mmc drive[^\n]*", text)
+            if not m:
+                self.fail("dmesg: no '[sr0] scsi3-mmc drive' line (the "
+                          "CD-ROM was not detected)")
+            else:
+                self.note("dmesg: " + m.group(0).strip())
+        if a.cpu == "x86pc":
+            m = re.search(r"tsc: (Detected [\d.]+ MHz processor|Refined TSC "
+                          r"clocksource calibration: [\d.]+ MHz)", text)
+            if not m:
+                self.fail("dmesg: the TSC was not calibrated (no 'tsc: "
+                          "Detected ... MHz' or 'Refined TSC')")
+            else:
+                self.note("dmesg: tsc: " + m.group(1))
+
+    def sdl_checks(self):
+        """The VGA console in an SDL window: prints two known lines on tty1
+        (the VGA console), then the monitor's screendump (rendered from VGA
+        memory) and windowdump (read back from the window) must both decode
+        (vga_check.py, the VGA BIOS font from the source) to exactly these
+        lines on an otherwise blank 80x25 screen."""
+        a = self.a
+        here = os.path.dirname(os.path.abspath(__file__))
+        sys.path.insert(0, here)
+        sys.dont_write_bytecode = True
+        import vga_check
+        glyphs = vga_check.font_read(a.vga_font)
+        self.quiet_console()
+        nonce = "%08X" % (os.getpid() * 2654435761 & 0xFFFFFFFF)
+        line1 = "X86PC-VGA %s ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789" % nonce
+        line2 = "abcdefghijklmnopqrstuvwxyz !#%()*+,-./:=?@[]^_{}~"
+        # clear tty1 and home the cursor, line 1 default colours, line 2
+        # white on blue (SGR 37;44), then back to the defaults
+        st, out = self.run("printf '\\033[0m\\033[H\\033[J%%s\\n\\033[37;44m%%s"
+                           "\\033[0m\\n' '%s' '%s' >/dev/tty1" % (line1, line2))
+        if st != 0:
+            self.fail("writing to /dev/tty1: %r" % out)
+            return
+        ok = self.g.monitor("info display", rb"sdl: window[^\n]*", 30)
+        if not ok:
+            self.fail("monitor: 'info display' shows no SDL window")
+            return
+        self.note("monitor: " + ok.group(0).decode("latin-1").strip())
+        for kind in ("screendump", "windowdump"):
+            path = os.path.join(a.dump_dir, kind + ".png")
+            probs = None
+            # a window shows the frame of its last refresh: retry a few
+            # times (the screen dump is exact at once)
+            for attempt in range(8):
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
+                if not self.g.monitor("%s %s\ninfo status" % (kind, path),
+                                      rb"running|paused|halted", 60):
+                    self.fail("monitor: no answer to %s" % kind)
+                    return
+                try:
+                    w, h, rows = vga_check.png_read(path)
+                    screen = vga_check.decode(w, h, rows, glyphs)
+                    probs = vga_check.check(screen, [line1, line2])
+                    probs += self.check_colours(screen, line1, line2)
+                except (OSError, ValueError) as e:
+                    probs = ["%s: %s" % (path, e)]
+                if not probs:
+                    break
+                self.note("%s attempt %d: %s" % (kind, attempt + 1, probs[0]))
+                time.sleep(2)
+            if probs:
+                for p in probs:
+                    self.fail("%s: %s" % (kind, p))
+            else:
+                self.note("%s: %dx%d, the VGA console shows the two lines "
+                          "(%d attempt(s))" % (kind, w, h, attempt + 1))
+
+    @staticmethod
+    def check_colours(screen, line1, line2):
+        """Line 1 light grey on black, line 2 white on blue."""
+        probs = []
+        def cells(row, n):
+            return [c for c in screen[row][:n] if c.ch != " "]
+        for c in cells(0, len(line1)):
+            if c.paper != (0, 0, 0) or not (c.ink[0] == c.ink[1] == c.ink[2] > 0x80):
+                probs.append("row 0: ink %s on %s, expected grey on black"
+                             % (c.ink, c.paper))
+                break
+        for c in cells(1, len(line2)):
+            r, g, b = c.paper
+            if not (b > 0x80 and r < 0x40 and g < 0x40) or \
+                    not (c.ink[0] == c.ink[1] == c.ink[2] > 0x80):
+                probs.append("row 1: ink %s on %s, expected white on blue"
+                             % (c.ink, c.paper))
+                break
+        return probs
 
     def scan_dmesg(self, text):
         bad = re.compile("|".join(DMESG_BAD))
@@ -371,19 +639,25 @@ class Driver:
                     if not m:
                         self.fail("no dmesg output from the auto script")
                     else:
-                        self.scan_dmesg(m.group(1).decode("latin-1"))
+                        dm = m.group(1).decode("latin-1").replace("\r", "")
+                        self.scan_dmesg(dm)
+                        self.check_dmesg_facts(dm)
+                    m = re.search(rb"x86pc-linux: auto begin\r?\n(.*)"
+                                  rb"x86pc-linux: dmesg begin", self.g.buf, re.S)
+                    if m:
+                        self.check_cpuinfo(m.group(1).decode("latin-1")
+                                           .replace("\r", ""))
                 if not self.g.expect(rb"reboot: (Power down|System halted)",
                                      a.cmd_timeout):
                     self.fail("no 'reboot: Power down' from the auto script")
-                st = self.g.wait_exit(a.cmd_timeout)
-                if st is None:
-                    self.fail("the emulator did not exit after poweroff")
-                self.mark("exit")
+                self.check_exit()
             else:
                 if not self.prompt():
                     return 1
                 if a.mode == "shell":
                     self.shell_checks()
+                elif a.mode == "sdl":
+                    self.sdl_checks()
                 else:
                     st, out = self.run("bench %d" % a.bench_scale,
                                        a.bench_timeout)
@@ -406,7 +680,8 @@ class Driver:
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--mode", choices=("shell", "auto", "bench"), default="shell")
+    p.add_argument("--mode", choices=("shell", "auto", "bench", "sdl"),
+                   default="shell")
     p.add_argument("--log", required=True, help="serial output copy")
     p.add_argument("--stderr-log", help="the emulator's stderr")
     p.add_argument("--dmesg-log")
@@ -421,6 +696,20 @@ def main():
                    help="regex of an expected dmesg line (repeatable)")
     p.add_argument("--connect", type=int, metavar="PORT",
                    help="COM1 is a TCP server the emulator opens on PORT")
+    p.add_argument("--monitor-log", metavar="FILE",
+                   help="with --connect: the emulator's stdin/stdout is its "
+                   "monitor (x86pc -monitor stdio); its output goes to FILE")
+    p.add_argument("--cpu", choices=("x86pc", "other"), default="other",
+                   help="x86pc: /proc/cpuinfo must match X86PC_CPUID and the "
+                   "TSC must be calibrated")
+    p.add_argument("--disk-size", type=int, metavar="BYTES",
+                   help="size of the IDE disk image (sda must match)")
+    p.add_argument("--cd-size", type=int, metavar="BYTES",
+                   help="size of the CD image (sr0 must match)")
+    p.add_argument("--vga-font", metavar="INC",
+                   help="--mode sdl: bios/vgabios-font.inc")
+    p.add_argument("--dump-dir", metavar="DIR",
+                   help="--mode sdl: where the screen dumps go")
     p.add_argument("--no-pace", action="store_true",
                    help="type without waiting for the echo")
     p.add_argument("cmd", nargs=argparse.REMAINDER)
