@@ -73,6 +73,8 @@ X86PC_CPUID = {
     "edx1": {0: "fpu", 2: "de", 3: "pse", 4: "tsc", 5: "msr", 6: "pae",
              8: "cx8", 11: "sep", 13: "pge", 15: "cmov", 19: "clflush",
              23: "mmx", 24: "fxsr", 25: "sse", 26: "sse2"},
+    # CPUID 1 ECX
+    "ecx1": {30: "rdrand"},
     # CPUID 80000001h EDX
     "edx81": {20: "nx"},
     # set by the kernel itself (X86_FEATURE_CPUID: the CPU has CPUID)
@@ -82,7 +84,8 @@ X86PC_CPUID = {
 
 def x86pc_flags():
     t = X86PC_CPUID
-    return set(t["edx1"].values()) | set(t["edx81"].values()) | set(t["synthetic"])
+    return (set(t["edx1"].values()) | set(t["ecx1"].values()) |
+            set(t["edx81"].values()) | set(t["synthetic"]))
 
 
 class Guest:
