@@ -48,6 +48,7 @@
 #include "cpu/cpu.h"
 #include "memory/mem.h"
 #include "tests/diff/diffproto.h"
+#include "tests/diff/oracle_client.h"
 
 /* ------------------------------------------------------------------ flags */
 
@@ -1218,61 +1219,11 @@ static void gen_case(const Form *f, Rng *rng, TestCase *tc)
 
 /* ------------------------------------------------------------ oracle */
 
-typedef struct Oracle {
-    pid_t pid;
-    FILE *to;
-    FILE *from;
-} Oracle;
-
-static int oracle_start(Oracle *o, const char *path)
-{
-    int in[2], out[2];
-    if (pipe(in) || pipe(out)) {
-        fprintf(stderr, "difftest: pipe: %s\n", strerror(errno));
-        return -1;
-    }
-    o->pid = fork();
-    if (o->pid < 0) {
-        fprintf(stderr, "difftest: fork: %s\n", strerror(errno));
-        return -1;
-    }
-    if (o->pid == 0) {
-        dup2(in[0], 0);
-        dup2(out[1], 1);
-        close(in[0]); close(in[1]); close(out[0]); close(out[1]);
-        execl(path, path, (char *)NULL);
-        fprintf(stderr, "difftest: cannot run oracle %s: %s\n", path,
-                strerror(errno));
-        _exit(127);
-    }
-    close(in[0]);
-    close(out[1]);
-    o->to = fdopen(in[1], "wb");
-    o->from = fdopen(out[0], "rb");
-    return o->to && o->from ? 0 : -1;
-}
-
 static int oracle_batch(Oracle *o, const TestCase *tcs, DiffResult *res,
                         uint32_t n)
 {
-    if (fwrite(&n, sizeof n, 1, o->to) != 1)
-        return -1;
-    for (uint32_t i = 0; i < n; i++)
-        if (fwrite(&tcs[i].in, sizeof tcs[i].in, 1, o->to) != 1)
-            return -1;
-    if (fflush(o->to))
-        return -1;
-    return fread(res, sizeof res[0], n, o->from) == n ? 0 : -1;
-}
-
-static void oracle_stop(Oracle *o)
-{
-    uint32_t zero = 0;
-    int st;
-    fwrite(&zero, sizeof zero, 1, o->to);
-    fclose(o->to);
-    fclose(o->from);
-    waitpid(o->pid, &st, 0);
+    return oracle_batch_raw(o, &tcs[0].in, sizeof tcs[0], sizeof tcs[0].in,
+                            res, sizeof res[0], n);
 }
 
 /* ------------------------------------------------------------ emulator */
@@ -1678,7 +1629,7 @@ int main(int argc, char **argv)
 
     Oracle orc;
     Emu emu;
-    if (oracle_start(&orc, oracle_path) || emu_init(&emu))
+    if (oracle_start(&orc, oracle_path, "difftest") || emu_init(&emu))
         return 2;
     printf("difftest: seed %#" PRIx64 ", %u cases per form, oracle %s\n",
            seed, count, oracle_path);

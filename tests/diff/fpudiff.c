@@ -55,6 +55,7 @@
 #include "cpu/cpu.h"
 #include "memory/mem.h"
 #include "tests/diff/fpuproto.h"
+#include "tests/diff/oracle_client.h"
 
 /* buffer layout */
 #define B_CW 0
@@ -850,51 +851,10 @@ static void gen_case(const Form *f, Rng *r, Case *tc)
 }
 
 /* ---- oracle process ---------------------------------------------------------- */
-typedef struct Oracle {
-    pid_t pid;
-    FILE *to, *from;
-} Oracle;
-
-static int oracle_start(Oracle *o, const char *path)
-{
-    int in[2], out[2];
-    if (pipe(in) || pipe(out))
-        return -1;
-    o->pid = fork();
-    if (o->pid < 0)
-        return -1;
-    if (o->pid == 0) {
-        dup2(in[0], 0);
-        dup2(out[1], 1);
-        close(in[0]); close(in[1]); close(out[0]); close(out[1]);
-        execl(path, path, (char *)NULL);
-        _exit(127);
-    }
-    close(in[0]);
-    close(out[1]);
-    o->to = fdopen(in[1], "wb");
-    o->from = fdopen(out[0], "rb");
-    return o->to && o->from ? 0 : -1;
-}
 static int oracle_batch(Oracle *o, const Case *tcs, FpuResult *res, uint32_t n)
 {
-    if (fwrite(&n, sizeof n, 1, o->to) != 1)
-        return -1;
-    for (uint32_t i = 0; i < n; i++)
-        if (fwrite(&tcs[i].in, sizeof tcs[i].in, 1, o->to) != 1)
-            return -1;
-    if (fflush(o->to))
-        return -1;
-    return fread(res, sizeof res[0], n, o->from) == n ? 0 : -1;
-}
-static void oracle_stop(Oracle *o)
-{
-    uint32_t zero = 0;
-    int st;
-    fwrite(&zero, sizeof zero, 1, o->to);
-    fclose(o->to);
-    fclose(o->from);
-    waitpid(o->pid, &st, 0);
+    return oracle_batch_raw(o, &tcs[0].in, sizeof tcs[0], sizeof tcs[0].in,
+                            res, sizeof res[0], n);
 }
 
 /* ---- emulator ------------------------------------------------------------------- */
@@ -1202,7 +1162,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     Oracle orc;
     Emu emu;
-    if (oracle_start(&orc, oracle) || emu_init(&emu))
+    if (oracle_start(&orc, oracle, "fpudiff") || emu_init(&emu))
         return 2;
     printf("fpudiff: seed %#" PRIx64 ", %u cases per form\n", seed, count);
     static Case tcs[FPU_MAX_BATCH];
