@@ -22,4 +22,10 @@ int simd_half(unsigned op, uint64_t a, uint64_t b, uint64_t *res);
 /* sse.c: the 66/F2/F3 forms of the MMX opcodes, and the SSE opcodes. */
 void sse_int_op(struct CPUState *c, struct Insn *i);
 void op_sse(struct CPUState *c, struct Insn *i);
+
+/* RCPPS (rsqrt = 0) / RSQRTPS (rsqrt = 1) of one binary32 lane, with the
+ * recorded silicon tables of sse_approx.c. */
+uint32_t sse_rcp_approx(uint32_t a, int rsqrt);
+extern const uint16_t sse_rcp_tab[4096];
+extern const uint16_t sse_rsqrt_tab[8192];
 #endif

@@ -196,37 +196,41 @@ static uint64_t cmp_pred(SFCtx *s, uint64_t a, uint64_t b, int dbl, int dz,
     return t ? (dbl ? ~0ull : 0xFFFFFFFFull) : 0;
 }
 
-/* Approximate reciprocal / reciprocal square root (binary32). */
-static uint32_t rcp_approx(uint32_t a, int rsqrt)
+/* Approximate reciprocal / reciprocal square root (binary32).
+ *
+ * The 12-bit result significands come from tables recorded on AMD Zen
+ * silicon (cpu/sse_approx.c, tests/tools/gen-approx.c): RCPPS looks up the
+ * top 12 significand bits, RSQRTPS the exponent's low bit and the top 12
+ * significand bits.  MXCSR has no effect (no DAZ/FTZ/rounding, no flags):
+ * zero and denormal inputs give +-infinity, results below the normal range
+ * are +-0, a NaN is quieted, RSQRT of a negative number is the default
+ * NaN.  tests/diff/approxdiff checks all 2^32 inputs against the host. */
+uint32_t sse_rcp_approx(uint32_t a, int rsqrt)
 {
-    SFCtx s = {SF_RN, SF_P64, 0x3F, 0, 0, 1, 0};
-    int sign = (int)(a >> 31);
+    uint32_t sign = a & 0x80000000u;
     uint32_t e = (a >> 23) & 0xFF, fr = a & 0x7FFFFF;
-    (void)fr;
-    uint64_t r;
-    if (e == 0) /* zero or denormal: read as zero, result +-infinity */
-        return sign ? 0xFF800000u : 0x7F800000u;
+    int re;
     if (e == 0xFF) {
         if (fr)
             return a | 0x400000u;
         if (rsqrt)
             return sign ? 0xFFC00000u : 0;
-        return sign ? 0x80000000u : 0;
+        return sign;
     }
-    if (rsqrt && sign)
+    if (e == 0) /* zero or denormal: read as zero, result +-infinity */
+        return sign | 0x7F800000u;
+    if (!rsqrt) {
+        re = 253 - (int)e;
+        if (re <= 0)
+            return sign;
+        return sign | (uint32_t)re << 23 | (uint32_t)sse_rcp_tab[fr >> 11] << 11;
+    }
+    if (sign)
         return 0xFFC00000u;
-    if (rsqrt)
-        r = sse_arith(&s, SSE_DIV, 0x3F800000u,
-                      sse_arith(&s, SSE_SQRT, 0, a, 0, 0), 0, 0);
-    else
-        r = sse_arith(&s, SSE_DIV, 0x3F800000u, a, 0, 0);
-    /* keep 12 significant bits (rounded) */
-    if (((r >> 23) & 0xFF) != 0 && ((r >> 23) & 0xFF) != 0xFF) {
-        r = (r + 0x400) & ~0x7FFull;
-    } else if (((r >> 23) & 0xFF) == 0) {
-        r &= 0x80000000u; /* tiny: flushed */
-    }
-    return (uint32_t)r;
+    /* x = 1.f * 2^u: 1/sqrt(x) = (1/sqrt(1.f * 2^(u & 1))) * 2^-(u >> 1) */
+    re = 126 - ((int)e - 127 - (int)((e & 1) ^ 1)) / 2;
+    return (uint32_t)re << 23 |
+           (uint32_t)sse_rsqrt_tab[((e & 1) ^ 1) << 12 | fr >> 11] << 11;
 }
 
 /* ---- packed/scalar floating point: 0F 51-5F, C2 --------------------------------- */
@@ -249,8 +253,8 @@ static void fp_op(CPUState *c, Insn *i, int pfx)
         uint64_t x = lane(a, k, dbl), y = lane(b, k, dbl), v = 0;
         switch (op) {
         case 0x51: v = sse_arith(&s, SSE_SQRT, x, y, dbl, dz); break;
-        case 0x52: v = rcp_approx((uint32_t)y, 1); break;
-        case 0x53: v = rcp_approx((uint32_t)y, 0); break;
+        case 0x52: v = sse_rcp_approx((uint32_t)y, 1); break;
+        case 0x53: v = sse_rcp_approx((uint32_t)y, 0); break;
         case 0x58: v = sse_arith(&s, SSE_ADD, x, y, dbl, dz); break;
         case 0x59: v = sse_arith(&s, SSE_MUL, x, y, dbl, dz); break;
         case 0x5C: v = sse_arith(&s, SSE_SUB, x, y, dbl, dz); break;
