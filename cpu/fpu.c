@@ -78,6 +78,7 @@ static SFCtx ctx_of(const FPUState *f)
     s.c1 = 0;
     s.fmt = 0;
     s.ftz = 0;
+    s.tail = 0;
     return s;
 }
 
@@ -630,7 +631,7 @@ static void unary(FPUState *f, unsigned rm)
         s.flags |= sc.flags;
         if (post(f, &s) & (SF_IE | SF_DE))
             return;
-        set_c1(f, sc.c1);
+        set_c1(f, s.c1); /* C1 of the sine, as AMD silicon reports it */
         st_set(f, 0, r);
         fpush(f, r2);
         return;

@@ -1051,6 +1051,12 @@ static floatx80 bf_to_fx(SFCtx *s, BF a)
 {
     if (bf_zero(a))
         return zero(a.sign);
+    /* the bits below the rounding point: below bit 63 of the significand,
+     * or of the denormal significand for results below the normal range */
+    if (a.e >= -16382)
+        s->tail = a.m.lo;
+    else
+        s->tail = -16382 - a.e < 128 ? shr128_jam(a.m, -16382 - a.e).lo : 1;
     return pack80(s, &fmt80_full, a.sign, a.e, a.m.hi, a.m.lo);
 }
 static BF bf_mul(BF a, BF b)
@@ -1134,6 +1140,19 @@ static BF bf_div(BF a, BF b)
     return bf_make(a.sign ^ b.sign, a.e - b.e - 1, shl128(q, 1));
 }
 static int bf_small(BF t, int32_t lim) { return bf_zero(t) || t.e < lim; }
+/* A series stopped at the first term below 2^-130 of the sum: the rest is
+ * far below the rounding precision but not zero, and has the sign of that
+ * term.  If the sum is still exact in 64 bits (nothing was added yet, as
+ * in sin(x) = x - x^3/6... for a tiny x), adding a token of the rest
+ * (2^-200 of the sum, a sticky bit) makes it inexact on the right side of
+ * the representable value, so PE, UE and C1 come out as for the exact
+ * value.  Otherwise the terms already added decide the side. */
+static BF bf_nudge(BF sum, BF term)
+{
+    if (bf_zero(term) || bf_zero(sum) || sum.m.lo != 0)
+        return sum;
+    return bf_add(sum, bf_make(term.sign, sum.e - 200, (u128){BIT63, 0}));
+}
 
 /* e^t - 1 (Taylor series). */
 static BF bf_expm1(BF t)
@@ -1143,7 +1162,7 @@ static BF bf_expm1(BF t)
     for (k = 2; k < 80; k++) {
         term = bf_div(bf_mul(term, t), bf_int(k));
         if (bf_small(term, sum.e - 130))
-            break;
+            return bf_nudge(sum, term);
         sum = bf_add(sum, term);
     }
     return sum;
@@ -1159,8 +1178,10 @@ static BF bf_2atanh(BF z)
         BF term;
         p = bf_mul(p, z2);
         term = bf_div(p, bf_int(k));
-        if (bf_small(term, sum.e - 130))
+        if (bf_small(term, sum.e - 130)) {
+            sum = bf_nudge(sum, term);
             break;
+        }
         sum = bf_add(sum, term);
     }
     sum.e += 1;
@@ -1178,7 +1199,7 @@ static BF bf_atan_series(BF t)
         p = bf_neg(bf_mul(p, t2));
         term = bf_div(p, bf_int(k));
         if (bf_small(term, sum.e - 130))
-            break;
+            return bf_nudge(sum, term);
         sum = bf_add(sum, term);
     }
     return sum;
@@ -1186,7 +1207,7 @@ static BF bf_atan_series(BF t)
 /* sqrt by Newton iterations from the 64-bit root. */
 static BF bf_sqrt(BF a)
 {
-    SFCtx s = {SF_RN, SF_P64, 0x3F, 0, 0, 0, 0};
+    SFCtx s = {SF_RN, SF_P64, 0x3F, 0, 0, 0, 0, 0};
     BF r, half;
     int k;
     floatx80 ax = pack80(&s, &fmt80_full, 0, a.e, a.m.hi, a.m.lo);
@@ -1214,8 +1235,10 @@ static void bf_sincos(BF r, BF *sn, BF *cs)
     int k;
     for (k = 2; k < 100; k += 2) {
         term = bf_neg(bf_div(bf_mul(term, r2), bf_int((int64_t)k * (k + 1))));
-        if (bf_small(term, sum.e - 130))
+        if (bf_small(term, sum.e - 130)) {
+            sum = bf_nudge(sum, term);
             break;
+        }
         sum = bf_add(sum, term);
     }
     *sn = sum;
@@ -1223,8 +1246,10 @@ static void bf_sincos(BF r, BF *sn, BF *cs)
     sum = term;
     for (k = 1; k < 100; k += 2) {
         term = bf_neg(bf_div(bf_mul(term, r2), bf_int((int64_t)k * (k + 1))));
-        if (bf_small(term, -130))
+        if (bf_small(term, -130)) {
+            sum = bf_nudge(sum, term);
             break;
+        }
         sum = bf_add(sum, term);
     }
     *cs = sum;
@@ -1263,26 +1288,40 @@ floatx80 fx_f2xm1(SFCtx *s, floatx80 a)
         return a;
     if (ca == FXC_INF)
         return fx_sign(a) ? fx_make(1, 16383, BIT63) : a;
-    if (a.m == BIT63 && (a.se & 0x7FFF) == 16383) /* +-1 */
-        return fx_sign(a) ? fx_make(1, 16382, BIT63) : fx_make(0, 16383, BIT63);
+    /* Outside the SDM's domain [-1, +1] the result is undefined; AMD Zen
+     * silicon (the project's oracle) returns the operand with PE, and at
+     * +-1 reports PE too: +1 as 1 - epsilon (1.0 with C1 in round-to-
+     * nearest, 0.FFFF... rounding down), -1 as exactly -0.5. */
+    if ((a.se & 0x7FFF) > 16383 || ((a.se & 0x7FFF) == 16383 && a.m > BIT63)) {
+        s->flags |= SF_PE;
+        return a;
+    }
+    if (a.m == BIT63 && (a.se & 0x7FFF) == 16383) { /* +-1 */
+        if (fx_sign(a)) {
+            s->flags |= SF_PE;
+            return fx_make(1, 16382, BIT63);
+        }
+        return bf_to_fx(s, bf_nudge(bf_int(1), bf_int(-1)));
+    }
     return bf_to_fx(s, bf_expm1(bf_mul(bf_from_fx(a), bf_const(BF_LN2_M, -1))));
 }
 
-/* ln(x) for finite x > 0 as BF, with x = m * 2^e */
-static BF bf_ln(floatx80 x)
+/* ln(v) for v > 0: v = mb * 2^e with mb in [sqrt(2)/2, sqrt(2)),
+ * ln(mb) = 2 atanh((mb - 1) / (mb + 1)) */
+static BF bf_ln_bf(BF v)
 {
-    int32_t e;
-    uint64_t m;
-    BF mb, one = bf_int(1), z;
-    unpack(x, &e, &m);
-    mb = bf_make(0, 0, (u128){m, 0});
-    if (m > 0xB504F333F9DE6484ull) { /* m > sqrt(2): use m/2 */
+    int32_t e = v.e;
+    BF mb = v, one = bf_int(1), z;
+    mb.e = 0;
+    mb.sign = 0;
+    if (v.m.hi > 0xB504F333F9DE6484ull) { /* mb > sqrt(2): use mb/2 */
         mb.e -= 1;
         e += 1;
     }
     z = bf_div(bf_sub(mb, one), bf_add(mb, one));
     return bf_add(bf_2atanh(z), bf_mul(bf_int(e), bf_const(BF_LN2_M, -1)));
 }
+static BF bf_ln(floatx80 x) { return bf_ln_bf(bf_from_fx(x)); }
 
 floatx80 fx_yl2x(SFCtx *s, floatx80 x, floatx80 y, int plus1)
 {
@@ -1292,19 +1331,39 @@ floatx80 fx_yl2x(SFCtx *s, floatx80 x, floatx80 y, int plus1)
         return invalid(s);
     if (is_nan_class(cx) || is_nan_class(cy))
         return nan2(s, x, y, cx, cy);
-    DENORMAL(cx == FXC_DENORMAL || cy == FXC_DENORMAL, x);
+    /* invalid operations and divide-by-zero take precedence over DE (SDM
+     * Vol. 1 §8.7): DE is raised only on the paths that compute */
+#define YL2X_DE DENORMAL(cx == FXC_DENORMAL || cy == FXC_DENORMAL, x)
     if (plus1) {
-        /* y * log2(1 + x), |x| < 1 - sqrt(2)/2 */
-        if (cx == FXC_INF)
+        /* y * log2(1 + x).  The SDM defines it for |x| < 1 - sqrt(2)/2;
+         * AMD Zen silicon (the project's oracle) computes it for every
+         * x > -1 and +infinity, and for x <= -1 returns x (PE), or a zero
+         * or an infinity of sign sx ^ sy when y is one. */
+        if (cx == FXC_INF && sx)
             return invalid(s);
+        if (cx == FXC_INF) {
+            if (cy == FXC_ZERO)
+                return invalid(s);
+            YL2X_DE;
+            return inf(sy);
+        }
         if (cx == FXC_ZERO) {
             if (cy == FXC_INF)
                 return invalid(s);
+            YL2X_DE;
             return zero(sx ^ sy);
         }
         if (sx && ((x.se & 0x7FFF) > 16383 ||
-                   ((x.se & 0x7FFF) == 16383 && x.m >= BIT63)))
-            return invalid(s); /* x <= -1 */
+                   ((x.se & 0x7FFF) == 16383 && x.m >= BIT63))) { /* x <= -1 */
+            if (cy == FXC_INF)
+                return inf(sy ^ sx);
+            if (cy == FXC_ZERO)
+                return zero(sy ^ sx);
+            YL2X_DE;
+            s->flags |= SF_PE;
+            return x;
+        }
+        YL2X_DE;
         if (cy == FXC_INF)
             return inf(sy ^ sx);
         if (cy == FXC_ZERO)
@@ -1312,7 +1371,10 @@ floatx80 fx_yl2x(SFCtx *s, floatx80 x, floatx80 y, int plus1)
         {
             BF xb = bf_from_fx(x);
             BF two = bf_int(2);
-            l = bf_2atanh(bf_div(xb, bf_add(two, xb)));
+            if ((x.se & 0x7FFF) < 16382) /* |x| < 0.5: no cancellation */
+                l = bf_2atanh(bf_div(xb, bf_add(two, xb)));
+            else
+                l = bf_ln_bf(bf_add(bf_int(1), xb));
         }
     } else {
         if (sx && cx != FXC_ZERO)
@@ -1322,29 +1384,38 @@ floatx80 fx_yl2x(SFCtx *s, floatx80 x, floatx80 y, int plus1)
                 return invalid(s);
             if (cy != FXC_INF)
                 s->flags |= SF_ZE;
+            else
+                YL2X_DE;
             return inf(!sy);
         }
         if (cx == FXC_INF) {
             if (cy == FXC_ZERO)
                 return invalid(s);
+            YL2X_DE;
             return inf(sy);
         }
         {
             int32_t e;
             uint64_t m;
             unpack(x, &e, &m);
+            if (m == BIT63 && e == 0 && cy == FXC_INF)
+                return invalid(s); /* log2(1) * inf */
+            YL2X_DE;
             if (m == BIT63) { /* power of two: exact log2 */
                 SFCtx t = *s;
                 floatx80 r;
-                if (e == 0) {
-                    if (cy == FXC_INF)
-                        return invalid(s);
+                if (e == 0)
                     return zero(sy);
-                }
                 if (cy == FXC_INF)
                     return inf(sy ^ (e < 0));
                 t.pc = SF_P64;
                 r = fx_mul(&t, y, fx_from_i64(e));
+                /* exact, but AMD Zen silicon reports it inexact (PE, and
+                 * UE for a tiny result), as for any other x */
+                if (cy != FXC_ZERO)
+                    t.flags |= SF_PE;
+                if ((r.se & 0x7FFF) == 0 && r.m)
+                    t.flags |= SF_UE;
                 s->flags = t.flags;
                 s->c1 = t.c1;
                 return r;
@@ -1357,9 +1428,15 @@ floatx80 fx_yl2x(SFCtx *s, floatx80 x, floatx80 y, int plus1)
         }
         l = bf_ln(x);
     }
-    /* y * l / ln2 */
-    return bf_to_fx(s, bf_mul(bf_from_fx(y),
-                              bf_div(l, bf_const(BF_LN2_M, -1))));
+#undef YL2X_DE
+    /* y * l / ln2; inexact even when exact (1 + x a power of two in
+     * FYL2XP1), as AMD Zen silicon reports it */
+    {
+        floatx80 r = bf_to_fx(s, bf_mul(bf_from_fx(y),
+                                        bf_div(l, bf_const(BF_LN2_M, -1))));
+        s->flags |= SF_PE;
+        return r;
+    }
 }
 
 floatx80 fx_patan(SFCtx *s, floatx80 y, floatx80 x)
@@ -1502,11 +1579,17 @@ int fx_tan(SFCtx *s, floatx80 a, floatx80 *tan_out)
     }
     if (reduce(a, &r, &q))
         return 1;
-    bf_sincos(r, &sn, &cs);
-    if (q & 1)
-        r = bf_neg(bf_div(cs, sn));
-    else
-        r = bf_div(sn, cs);
+    if (!(q & 1) && r.e < -66) {
+        /* tan(r) = r + r^3/3 + ...: the rest is below the 128-bit precision
+         * (the sine and cosine nudges would cancel in the quotient) */
+        r = bf_nudge(r, r);
+    } else {
+        bf_sincos(r, &sn, &cs);
+        if (q & 1)
+            r = bf_neg(bf_div(cs, sn));
+        else
+            r = bf_div(sn, cs);
+    }
     if (fx_sign(a))
         r = bf_neg(r);
     *tan_out = bf_to_fx(s, r);
@@ -1543,7 +1626,7 @@ static uint64_t bin_signbit(int dbl) { return dbl ? 1ull << 63 : 1ull << 31; }
 /* Exact conversion of an already rounded carrier to binary bits. */
 static uint64_t carrier_to_bin(floatx80 r, int dbl)
 {
-    SFCtx t = {SF_RN, SF_P64, 0x3F, 0, 0, 0, 0};
+    SFCtx t = {SF_RN, SF_P64, 0x3F, 0, 0, 0, 0, 0};
     return dbl ? fx_to_f64(&t, r) : fx_to_f32(&t, r);
 }
 static floatx80 bin_to_fx(SFCtx *s, uint64_t v, int dbl)

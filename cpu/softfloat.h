@@ -47,6 +47,9 @@ typedef struct SFCtx {
                       (extended, precision control), 1 = binary32,
                       2 = binary64 (SSE, see sse_*) */
     uint8_t ftz;   /* SSE MXCSR.FTZ: tiny results flushed to zero */
+    uint64_t tail; /* transcendentals: the 64 bits of the unrounded result
+                      below its last significand bit (the distance from the
+                      rounding boundaries, for tests); 0 otherwise */
 } SFCtx;
 
 /* Constants. */

@@ -137,6 +137,7 @@ static SFCtx sctx(const FPUState *f)
     s.c1 = 0;
     s.fmt = 0;
     s.ftz = (f->mxcsr & MXCSR_FTZ) != 0;
+    s.tail = 0;
     return s;
 }
 static int daz(const FPUState *f) { return (f->mxcsr & MXCSR_DAZ) != 0; }

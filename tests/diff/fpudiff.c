@@ -22,10 +22,11 @@
  * significant bits; every rounding mode and precision control, mostly
  * masked exceptions, sometimes unmasked ones.
  *
- * Transcendental instructions (FSIN...FYL2XP1) are not bit-compared: the
- * emulator is accurate to 1 ulp, not a copy of Intel's microcode; their
- * family TRANS checks |emu - host| <= 1 ulp of the 64-bit significand on
- * in-range operands.
+ * Transcendental instructions (FSIN...FYL2XP1, family TRANS) run in every
+ * rounding mode and are compared bit for bit except where the exact result
+ * lies so close to a rounding boundary that silicon's own internal
+ * precision decides it (see compare_trans: the allowance is per
+ * instruction, the cases are counted and printed).
  *
  * SSE/SSE2: packed and scalar arithmetic, compares, conversions, logic,
  * moves, shuffles and the 128-bit integer forms with random MXCSR rounding,
@@ -54,6 +55,7 @@
 #include <unistd.h>
 
 #include "cpu/cpu.h"
+#include "cpu/softfloat.h"
 #include "memory/mem.h"
 #include "tests/diff/fpuproto.h"
 #include "tests/diff/oracle_client.h"
@@ -183,7 +185,8 @@ typedef struct Form {
     uint8_t op, modrm; /* modrm with mod=00 rm=101 means [buf+48] (or +64) */
     int memkind;       /* operand to generate at buf+48, OPK_NONE: none */
     int out80;         /* memory operand at buf+64 instead */
-    int trans;         /* transcendental: 1-ulp compare of ST0 */
+    int trans;         /* transcendental: n > 0, bit for bit unless within
+                          n/16 ulp of a rounding boundary (compare_trans) */
     int mmx;           /* 0F-opcode MMX form: 1 mm0,mm1  2 mm0,[buf+48]
                           3 shift mm0,imm8 (modrm given)  4 EMMS
                           5 SSE xmm0,xmm1 (or modrm given)  6 SSE xmm0,[buf+48] */
@@ -298,14 +301,14 @@ static const Form forms[] = {
     {"MISC", "fnop", 0xD9, 0xD0, -1, 0, 0, 0, 0, 0, 0},
     {"MISC", "fnstenv", 0xD9, MEM(6), -1, 1, 0, 0, 0, 0, 0},
     {"MISC", "fldenv", 0xD9, MEM(4), -1, 1, 0, 0, 0, 0, 0},
-    /* transcendental (1-ulp) */
+    /* transcendental (compare_trans) */
     {"TRANS", "fsin", 0xD9, 0xFE, -1, 0, 1, 0, 0, 0, 0},
     {"TRANS", "fcos", 0xD9, 0xFF, -1, 0, 1, 0, 0, 0, 0},
-    {"TRANS", "fptan", 0xD9, 0xF2, -1, 0, 1, 0, 0, 0, 0},
-    {"TRANS", "fpatan", 0xD9, 0xF3, -1, 0, 1, 0, 0, 0, 0},
-    {"TRANS", "f2xm1", 0xD9, 0xF0, -1, 0, 1, 0, 0, 0, 0},
-    {"TRANS", "fyl2x", 0xD9, 0xF1, -1, 0, 1, 0, 0, 0, 0},
-    {"TRANS", "fyl2xp1", 0xD9, 0xF9, -1, 0, 1, 0, 0, 0, 0},
+    {"TRANS", "fptan", 0xD9, 0xF2, -1, 0, 3, 0, 0, 0, 0},
+    {"TRANS", "fpatan", 0xD9, 0xF3, -1, 0, 2, 0, 0, 0, 0},
+    {"TRANS", "f2xm1", 0xD9, 0xF0, -1, 0, 3, 0, 0, 0, 0},
+    {"TRANS", "fyl2x", 0xD9, 0xF1, -1, 0, 2, 0, 0, 0, 0},
+    {"TRANS", "fyl2xp1", 0xD9, 0xF9, -1, 0, 4, 0, 0, 0, 0},
     {"TRANS", "fsincos", 0xD9, 0xFB, -1, 0, 1, 0, 0, 0, 0},
     /* MMX: mm0 = a's significand, mm1 = b's; the FNSAVE image shows the
      * registers (exponent FFFFh), TOP = 0 and the tag word */
@@ -754,8 +757,8 @@ static void gen_case(const Form *f, Rng *r, Case *tc)
     cw = (uint16_t)(pcs[rnd(r, 4)] << 8 | rnd(r, 4) << 10 | 0x3F);
     if (!f->trans && rnd(r, 6) == 0)
         cw &= (uint16_t)~(1u << rnd(r, 6)); /* one exception unmasked */
-    if (f->trans)
-        cw = 0x037F;
+    if (f->trans) /* all rounding modes; precision control does not apply */
+        cw = (uint16_t)(0x007F | rnd(r, 4) << 8 | rnd(r, 4) << 10);
     st16(c->buf + B_CW, cw);
     if (f->mmx == 5 || f->mmx == 6) {
         gen_sse(f, r, tc);
@@ -805,6 +808,12 @@ static void gen_case(const Form *f, Rng *r, Case *tc)
     if (f->trans) {
         gen_trans(r, c->buf + B_A, f);
         gen_trans(r, c->buf + B_B, f);
+        /* sometimes an edge operand: zeros, denormals, infinities, NaNs,
+         * unsupported encodings, huge (FSIN/FCOS/FPTAN out of range), ... */
+        if (rnd(r, 6) == 0)
+            gen_x80(r, c->buf + B_A);
+        if (rnd(r, 6) == 0)
+            gen_x80(r, c->buf + B_B);
         shape = 0;
     } else {
         gen_x80(r, c->buf + B_A);
@@ -877,7 +886,7 @@ typedef struct Emu {
 static uint32_t io_rd(void *o, uint16_t p, unsigned s) { (void)o; (void)p; (void)s; return ~0u; }
 static void io_wr(void *o, uint16_t p, uint32_t v, unsigned s) { (void)o; (void)p; (void)v; (void)s; }
 static int iack(void *o) { (void)o; return 0x20; }
-static const CPUHost emu_host = {NULL, io_rd, io_wr, iack, NULL};
+static const CPUHost emu_host = {NULL, io_rd, io_wr, iack, NULL, NULL};
 
 static int emu_init(Emu *e)
 {
@@ -1000,6 +1009,130 @@ static int ulp_close(const uint8_t *a, const uint8_t *b)
     return 0;
 }
 
+/* Transcendentals.  Silicon evaluates them in a wider internal format
+ * (about 68 bits on AMD Zen) with its own approximation error, then rounds
+ * once; the emulator evaluates to ~2^-120 and rounds once.  Both round the
+ * same way unless the exact result lies close to a rounding boundary: the
+ * midpoint between two representable values decides the value in
+ * round-to-nearest, a representable value decides it in the directed modes
+ * and decides C1 (rounded up or not) in every mode.  So a case passes when
+ * host and emulator agree bit for bit (values, C1, flags, tags), or when
+ * they differ only in such a decision and the emulator's unrounded result
+ * (SFCtx.tail) lies within trans/16 ulp of the boundary that decides it:
+ * a register by one ulp, C1 by its bit.  Those cases are counted and
+ * printed with the largest such distance seen; any other difference fails.
+ * The allowances (1/16 ulp for FSIN/FCOS/FSINCOS, 2/16 for FPATAN/FYL2X,
+ * 3/16 for FPTAN/F2XM1, 4/16 for FYL2XP1) lie above the largest distances
+ * seen on an AMD EPYC host in 400,000 cases per instruction (0.036, 0.10,
+ * 0.15 and 0.18 ulp): AMD's own error, not the emulator's. */
+static unsigned near_boundary;
+static uint64_t near_worst; /* largest boundary distance among them */
+
+/* distance of the unrounded result from the nearest representable value
+ * (mid = 0) or midpoint (mid = 1), in 2^-64 ulp */
+static uint64_t tail_dist(uint64_t t, int mid)
+{
+    uint64_t h = 1ull << 63;
+    if (mid)
+        return t > h ? t - h : h - t;
+    return t < h ? t : ~t + 1;
+}
+
+static int compare_trans(const Form *f, const Case *tc, const FpuResult *x,
+                         const FpuResult *g, char *msg, size_t ml)
+{
+    const uint8_t *b = tc->in.buf, *hs = x->buf + B_SAVE, *gs = g->buf + B_SAVE;
+    uint16_t cw = ld16(b + B_CW);
+    SFCtx s, sc;
+    floatx80 a, bb, r, r2;
+    uint64_t tail[2] = {0, 0}, c1tail, allow = (uint64_t)f->trans << 60, worst = 0;
+    int has[2] = {0, 0}, mid = ((cw >> 10) & 3) == SF_RN;
+    unsigned i;
+    memset(&s, 0, sizeof s);
+    s.rc = (uint8_t)((cw >> 10) & 3);
+    s.pc = (uint8_t)((cw >> 8) & 3);
+    s.masks = (uint8_t)(cw & 0x3F);
+    sc = s;
+    a = fx_make(ld16(b + B_A + 8) >> 15, ld16(b + B_A + 8) & 0x7FFF, ld64(b + B_A));
+    bb = fx_make(ld16(b + B_B + 8) >> 15, ld16(b + B_B + 8) & 0x7FFF, ld64(b + B_B));
+    if (x->fault != g->fault) {
+        snprintf(msg, ml, "fault: host %d, emu %d", x->fault, g->fault);
+        return 1;
+    }
+    for (i = 0; i < DIFF_BUF_SIZE && (ignored(f, i) || x->buf[i] == g->buf[i]); i++)
+        ;
+    if (i == DIFF_BUF_SIZE)
+        return 0; /* bit for bit (the FNSAVE pointers excluded) */
+    /* The emulator's unrounded results for the case's operands (the
+     * instruction itself ran on the emulated CPU; this recovers the tails):
+     * which register holds which result, and which result C1 describes. */
+    if (!strcmp(f->name, "fsin") || !strcmp(f->name, "fcos") ||
+        !strcmp(f->name, "fsincos")) {
+        fx_sincos(&s, &sc, a, &r, &r2);
+        if (!strcmp(f->name, "fsincos")) {
+            tail[0] = sc.tail, tail[1] = s.tail, has[0] = has[1] = 1;
+            c1tail = s.tail; /* C1 describes the sine */
+        } else {
+            tail[0] = c1tail = f->name[1] == 'c' ? sc.tail : s.tail;
+            has[0] = 1;
+        }
+    } else {
+        if (!strcmp(f->name, "fptan"))
+            fx_tan(&s, a, &r);
+        else if (!strcmp(f->name, "fpatan"))
+            r = fx_patan(&s, bb, a);
+        else if (!strcmp(f->name, "f2xm1"))
+            r = fx_f2xm1(&s, a);
+        else
+            r = fx_yl2x(&s, a, bb, !strcmp(f->name, "fyl2xp1"));
+        c1tail = s.tail;
+        i = !strcmp(f->name, "fptan"); /* FPTAN: ST0 = 1.0, ST1 = tan */
+        tail[i] = s.tail;
+        has[i] = 1;
+    }
+    /* everything but C1 and the result registers must be equal */
+    for (i = 0; i < DIFF_BUF_SIZE; i++) {
+        int reg = i >= B_SAVE + 28 ? (int)(i - B_SAVE - 28) / 10 : -1;
+        if (ignored(f, i) || x->buf[i] == g->buf[i] || (reg >= 0 && reg < 2 && has[reg]))
+            continue;
+        if ((i == B_SW + 1 || i == B_SAVE + 5) && !((x->buf[i] ^ g->buf[i]) & ~0x02))
+            continue; /* C1 only */
+        snprintf(msg, ml, "buf[%u]: host %02x, emu %02x", i, x->buf[i], g->buf[i]);
+        return 1;
+    }
+    if (((ld16(hs + 4) ^ ld16(gs + 4)) & 0x0200) &&
+        !memcmp(hs + 28, gs + 28, 20)) {
+        /* C1 alone (a differing value implies a differing C1) */
+        uint64_t d = tail_dist(c1tail, 0);
+        if (d >= allow) {
+            snprintf(msg, ml, "C1: host %d, emu %d, %.4f ulp from a representable value",
+                     ld16(hs + 4) >> 9 & 1, ld16(gs + 4) >> 9 & 1,
+                     (double)d / 18446744073709551616.0);
+            return 1;
+        }
+        worst = d;
+    }
+    for (int k = 0; k < 2; k++) {
+        const uint8_t *hr = hs + 28 + 10 * k, *gr = gs + 28 + 10 * k;
+        uint64_t d = tail_dist(tail[k], mid);
+        if (!has[k] || !memcmp(hr, gr, 10))
+            continue;
+        if (!ulp_close(hr, gr) || d >= allow) {
+            snprintf(msg, ml, "ST%d: host %04x:%016" PRIx64 ", emu %04x:%016" PRIx64
+                     " (%.4f ulp from the %s)", k, ld16(hr + 8), ld64(hr), ld16(gr + 8),
+                     ld64(gr), (double)d / 18446744073709551616.0,
+                     mid ? "midpoint" : "representable value");
+            return 1;
+        }
+        if (d > worst)
+            worst = d;
+    }
+    near_boundary++;
+    if (worst > near_worst)
+        near_worst = worst;
+    return 0;
+}
+
 /* RCPPS/RSQRTPS are compared bit for bit when the host is the silicon the
  * emulator's tables were recorded on (AMD Zen, see cpu/sse_approx.c), else
  * within the architectural error bound. */
@@ -1035,27 +1168,8 @@ static int compare(const Form *f, const Case *tc, const FpuResult *x,
                  g->fault_eip);
         return 1;
     }
-    if (f->trans && !getenv("FPUDIFF_EXACT")) {
-        /* ST0 (and ST1 for FPTAN/FSINCOS) in the FNSAVE image within 1 ulp;
-         * status word C2 and stack bookkeeping exactly. */
-        const uint8_t *hs = x->buf + B_SAVE, *gs = g->buf + B_SAVE;
-        int k;
-        if ((ld16(hs + 4) & 0x3C00 & ~0x0200) != (ld16(gs + 4) & 0x3C00 & ~0x0200) ||
-            ld16(hs + 8) != ld16(gs + 8)) {
-            snprintf(msg, ml, "SW/TW: host %04x/%04x, emu %04x/%04x",
-                     ld16(hs + 4), ld16(hs + 8), ld16(gs + 4), ld16(gs + 8));
-            return 1;
-        }
-        for (k = 0; k < 2; k++)
-            if (((ld16(hs + 8) >> (2 * ((((ld16(hs + 4) >> 11) & 7) + k) & 7))) & 3) != 3 &&
-                !ulp_close(hs + 28 + 10 * k, gs + 28 + 10 * k)) {
-                snprintf(msg, ml, "ST%d: host %04x:%016" PRIx64 ", emu %04x:%016" PRIx64,
-                         k, ld16(hs + 36 + 10 * k), ld64(hs + 28 + 10 * k),
-                         ld16(gs + 36 + 10 * k), ld64(gs + 28 + 10 * k));
-                return 1;
-            }
-        return 0;
-    }
+    if (f->trans)
+        return compare_trans(f, tc, x, g, msg, ml);
     if (!approx_exact && (!strncmp(f->name, "rcp", 3) || !strncmp(f->name, "rsqrt", 5))) {
         /* approximations: each lane within 2 * 1.5 * 2^-12 of the host's
          * (both are within 1.5 * 2^-12 of the true value) */
@@ -1223,7 +1337,15 @@ int main(int argc, char **argv)
             }
             done += n;
         }
-        printf("  %-8s %-14s %u/%u failed\n", f->family, f->name, ffail, count);
+        if (f->trans)
+            printf("  %-8s %-14s %u/%u failed; %u differ within %.4f ulp of a "
+                   "rounding boundary (allowed: %d/16)\n", f->family, f->name, ffail,
+                   count, near_boundary, (double)near_worst / 18446744073709551616.0,
+                   f->trans);
+        else
+            printf("  %-8s %-14s %u/%u failed\n", f->family, f->name, ffail, count);
+        near_boundary = 0;
+        near_worst = 0;
         pass += count - ffail;
         fail += ffail;
     }

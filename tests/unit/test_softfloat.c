@@ -21,6 +21,7 @@ static SFCtx ctx(int rc, int pc)
     s.c1 = 0;
     s.fmt = 0;
     s.ftz = 0;
+    s.tail = 0;
     return s;
 }
 static void check80(const char *what, floatx80 got, uint16_t se, uint64_t m,
