@@ -990,12 +990,15 @@ floatx80 fx_const(const SFCtx *s, int which)
 /* ---- transcendental functions ------------------------------------------------
  * Evaluated in a 128-bit-significand software float (BF) with truncating
  * arithmetic, so intermediate error is a few units of 2^-125, then rounded
- * once to 64 bits: results are within 1 ulp of the exact value (almost
- * always correctly rounded), not bit-identical to any particular Intel
- * microcode.  FSIN/FCOS/FPTAN reduce their argument modulo pi/2 exactly with
- * the 66-bit pi the x87 uses, so large arguments behave like the hardware's
- * (and unlike the true function).  Exact special cases (0, 1, powers of two
- * for FYL2X, +-1 for F2XM1) give exact results without PE. */
+ * once to 64 bits (SFCtx.tail keeps the bits below the rounding point for
+ * the differential test).  FSIN/FCOS/FPTAN reduce their argument modulo
+ * pi/2 exactly with the 66-bit pi the x87 uses, so large arguments behave
+ * like the hardware's (and unlike the true function).  This gives AMD Zen
+ * silicon's bits except where the exact result lies within a small fraction
+ * of an ulp of a rounding boundary (silicon's ~68-bit internal evaluation
+ * decides those; tests/diff/fpudiff measures the band).  Where the SDM
+ * leaves results undefined or says nothing about flags, the code follows
+ * Zen: see fx_f2xm1 and fx_yl2x. */
 typedef struct BF {
     int sign;
     int32_t e;  /* value = m * 2^(e - 127) */
