@@ -1262,7 +1262,7 @@ static int emu_intr_ack(void *o)
 }
 
 static const CPUHost emu_host = {NULL, emu_io_read, emu_io_write,
-                                 emu_intr_ack, NULL};
+                                 emu_intr_ack, NULL, NULL};
 
 static void st16(uint8_t *p, uint16_t v)
 {
@@ -1539,23 +1539,6 @@ typedef struct FamStat {
     const char *family;
     unsigned passed, failed, shown;
 } FamStat;
-
-static int family_selected(const char *list, const char *fam)
-{
-    if (!list)
-        return 1;
-    size_t fl = strlen(fam);
-    for (const char *p = list; *p;) {
-        const char *e = strchr(p, ',');
-        size_t l = e ? (size_t)(e - p) : strlen(p);
-        if (l == fl && strncasecmp(p, fam, l) == 0)
-            return 1;
-        if (!e)
-            break;
-        p = e + 1;
-    }
-    return 0;
-}
 
 /* The oracle lives next to this program (same build directory). */
 static void find_oracle(const char *argv0, char *out, size_t n)

@@ -1138,23 +1138,6 @@ static int compare_trans(const Form *f, const Case *tc, const FpuResult *x,
  * within the architectural error bound. */
 static int approx_exact;
 
-static int host_is_zen(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    uint32_t a, b, c, d, fam;
-    __asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0), "c"(0));
-    if (b != 0x68747541u || d != 0x69746E65u || c != 0x444D4163u) /* AuthenticAMD */
-        return 0;
-    __asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
-    fam = (a >> 8) & 0xF;
-    if (fam == 0xF)
-        fam += (a >> 20) & 0xFF;
-    return fam >= 0x17;
-#else
-    return 0;
-#endif
-}
-
 static int compare(const Form *f, const Case *tc, const FpuResult *x,
                    const FpuResult *g, char *msg, size_t ml)
 {
@@ -1230,23 +1213,6 @@ static void report(const Form *f, const Case *tc, const FpuResult *x,
     dump80("st1", g->buf + B_SAVE + 38);
     dump80("out", g->buf + B_OUT);
     printf("\n");
-}
-
-static int family_selected(const char *list, const char *fam)
-{
-    if (!list)
-        return 1;
-    size_t fl = strlen(fam);
-    for (const char *p = list; *p;) {
-        const char *e = strchr(p, ',');
-        size_t l = e ? (size_t)(e - p) : strlen(p);
-        if (l == fl && strncasecmp(p, fam, l) == 0)
-            return 1;
-        if (!e)
-            break;
-        p = e + 1;
-    }
-    return 0;
 }
 
 int main(int argc, char **argv)

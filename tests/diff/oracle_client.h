@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,7 +22,7 @@ typedef struct Oracle {
 } Oracle;
 
 /* Runs the oracle at path; who names the caller in messages.  0 or -1. */
-static int oracle_start(Oracle *o, const char *path, const char *who)
+static inline int oracle_start(Oracle *o, const char *path, const char *who)
 {
     int in[2], out[2];
     if (pipe(in) || pipe(out)) {
@@ -55,7 +56,7 @@ static int oracle_start(Oracle *o, const char *path, const char *who)
 /* One batch: n input records of in_size bytes, the first at in and the
  * others stride bytes apart (the records usually sit inside the caller's
  * test-case structs), and n results of res_size bytes into res. */
-static int oracle_batch_raw(Oracle *o, const void *in, size_t stride,
+static inline int oracle_batch_raw(Oracle *o, const void *in, size_t stride,
                             size_t in_size, void *res, size_t res_size,
                             uint32_t n)
 {
@@ -70,7 +71,7 @@ static int oracle_batch_raw(Oracle *o, const void *in, size_t stride,
     return fread(res, res_size, n, o->from) == n ? 0 : -1;
 }
 
-static void oracle_stop(Oracle *o)
+static inline void oracle_stop(Oracle *o)
 {
     uint32_t zero = 0;
     int st;
@@ -79,4 +80,42 @@ static void oracle_stop(Oracle *o)
     fclose(o->from);
     waitpid(o->pid, &st, 0);
 }
+/* --family A,B,...: whether name fam (case-insensitive) is in the comma
+ * list (NULL selects everything). */
+static inline int family_selected(const char *list, const char *fam)
+{
+    if (!list)
+        return 1;
+    size_t fl = strlen(fam);
+    for (const char *p = list; *p;) {
+        const char *e = strchr(p, ',');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        if (l == fl && strncasecmp(p, fam, l) == 0)
+            return 1;
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return 0;
+}
+
+/* Whether the host is an AMD Zen core (AuthenticAMD, family 17h or later):
+ * the silicon cpu/sse_approx.c was recorded on. */
+static inline int host_is_zen(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    uint32_t a, b, c, d, fam;
+    __asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0), "c"(0));
+    if (b != 0x68747541u || d != 0x69746E65u || c != 0x444D4163u) /* AuthenticAMD */
+        return 0;
+    __asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+    fam = (a >> 8) & 0xF;
+    if (fam == 0xF)
+        fam += (a >> 20) & 0xFF;
+    return fam >= 0x17;
+#else
+    return 0;
+#endif
+}
+
 #endif
