@@ -690,7 +690,10 @@ static void binary01(FPUState *f, unsigned rm)
     case 0xD: r = fx_scale(&s, a, b); break;
     default: /* 0x5 FPREM1, 0x8 FPREM */
         r = fx_prem(&s, a, b, rm == 0x5, &q, &inc);
-        if (post(f, &s) & (SF_IE | SF_DE | SF_UE))
+        /* an unmasked underflow (a denormal remainder) still delivers the
+         * quotient bits and the remainder, its exponent biased by 24576,
+         * like the arithmetic instructions do (checked on silicon) */
+        if (post(f, &s) & (SF_IE | SF_DE))
             return;
         f->sw &= ~SW_CC;
         if (inc) {

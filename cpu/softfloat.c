@@ -217,6 +217,16 @@ static int rpack(SFCtx *s, const Fmt *f, int sign, int32_t *pe, uint64_t *pm,
                 return 0;
             }
             e += f->wrap;
+            if (e < f->emin) {
+                /* beyond the wrapped range too (only FSCALE gets here):
+                 * silicon stores a signed zero with PE, C1 = 0, even where
+                 * the wrapped value would be an exact denormal */
+                s->flags |= SF_PE;
+                s->c1 = 0;
+                *pe = f->emin;
+                *pm = 0;
+                return 0;
+            }
         }
         if (e < f->emin) {
             u128 v = {m, x};

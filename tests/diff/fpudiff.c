@@ -40,7 +40,13 @@
  * MOVQ and the FNSAVE image shows the aliased registers (exponent FFFFh),
  * TOP = 0 and the tag word.
  *
- * Usage: fpudiff [--seed N] [--count N] [--family A,B] [--show N] [--list]
+ * Recorded vectors: `--record FILE` also writes the host's results to a
+ * gzip file, `--replay FILE` compares the emulator with them without an
+ * oracle (tests/unit/test_fpureplay, built from this file with
+ * FPUDIFF_VECTORS, replays tests/diff/fpu-vectors.gz on every host).
+ *
+ * Usage: fpudiff [--seed N] [--count N] [--family A,B] [--show N]
+ *                [--record FILE | --replay FILE] [--list]
  * Exit status: 0 all passed, 1 some case failed, 2 setup error, 77 skip. */
 #include <errno.h>
 #include <inttypes.h>
@@ -53,6 +59,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "cpu/cpu.h"
 #include "cpu/softfloat.h"
@@ -999,6 +1006,113 @@ static void gen_case(const Form *f, Rng *r, Case *tc)
     }
 }
 
+
+/* ---- recorded vectors (replay on any host) ---------------------------------------
+ * `--record FILE` writes the host's results of every case run to a gzip
+ * file; `--replay FILE` runs the same cases on the emulator alone and
+ * compares them with those results, with the same comparison as a live
+ * run.  The cases themselves are not stored: they are regenerated from the
+ * seed (the generator is our own and host-independent), and a hash of each
+ * regenerated case must equal the recorded one, so vectors that no longer
+ * fit the generator are reported as stale instead of compared.
+ *
+ * Format (integers little-endian): "X86PCFPV", u32 version (1), u64 seed,
+ * u32 cases per form, u8 RCP/RSQRT-exact (recorded on AMD Zen), then per
+ * form: u8 name length, the name, and per case: u32 case hash, i32 fault,
+ * u32 fault EIP, u32 EAX, u32 EFLAGS, a 32-byte mask of the buffer bytes
+ * the host changed and those bytes.  A name of length 0 ends the file. */
+#define VEC_MAGIC "X86PCFPV"
+
+static uint32_t fnv_bytes(uint32_t h, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+static uint32_t fnv_u32(uint32_t h, uint32_t v)
+{
+    uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    return fnv_bytes(h, b, 4);
+}
+/* Hash of a case in a byte-order independent serialisation. */
+static uint32_t case_hash(const Case *tc)
+{
+    const FpuCase *c = &tc->in;
+    uint32_t h = fnv_u32(2166136261u, c->len);
+    h = fnv_bytes(h, c->code, c->len <= FPU_MAX_CODE ? c->len : FPU_MAX_CODE);
+    for (int r = 0; r < 8; r++)
+        h = fnv_u32(h, c->regs[r]);
+    h = fnv_u32(h, c->eflags);
+    h = fnv_bytes(h, c->buf, DIFF_BUF_SIZE);
+    return fnv_u32(h, (uint32_t)tc->fwait);
+}
+/* Seed of a form's case generator: from its name, so that adding forms
+ * does not change the cases of the others (or their recorded vectors). */
+static uint64_t form_seed(uint64_t seed, const char *name)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *name; name++)
+        h = (h ^ (uint8_t)*name) * 1099511628211ull;
+    return seed * 0x100000001B3ull + h;
+}
+
+static void vw_u32(gzFile z, uint32_t v)
+{
+    uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    gzwrite(z, b, 4);
+}
+static int vr_bytes(gzFile z, void *p, unsigned n)
+{
+    return gzread(z, p, n) == (int)n ? 0 : -1;
+}
+static int vr_u32(gzFile z, uint32_t *v)
+{
+    uint8_t b[4];
+    if (vr_bytes(z, b, 4))
+        return -1;
+    *v = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+    return 0;
+}
+static void vec_write_result(gzFile z, const Case *tc, const FpuResult *x)
+{
+    uint8_t mask[DIFF_BUF_SIZE / 8] = {0}, diff[DIFF_BUF_SIZE];
+    unsigned nd = 0;
+    vw_u32(z, case_hash(tc));
+    vw_u32(z, (uint32_t)x->fault);
+    vw_u32(z, x->fault_eip);
+    vw_u32(z, x->regs[0]);
+    vw_u32(z, x->eflags);
+    for (unsigned i = 0; i < DIFF_BUF_SIZE; i++)
+        if (x->buf[i] != tc->in.buf[i]) {
+            mask[i / 8] |= (uint8_t)(1u << (i % 8));
+            diff[nd++] = x->buf[i];
+        }
+    gzwrite(z, mask, sizeof mask);
+    if (nd)
+        gzwrite(z, diff, nd);
+}
+/* Reads one recorded result for the regenerated case tc: 0, -1 truncated
+ * or corrupt file, -2 stale (the case differs from the recorded one). */
+static int vec_read_result(gzFile z, const Case *tc, FpuResult *x)
+{
+    uint8_t mask[DIFF_BUF_SIZE / 8];
+    uint32_t h, fault;
+    memset(x, 0, sizeof *x);
+    if (vr_u32(z, &h) || vr_u32(z, &fault) || vr_u32(z, &x->fault_eip) ||
+        vr_u32(z, &x->regs[0]) || vr_u32(z, &x->eflags) || vr_bytes(z, mask, sizeof mask))
+        return -1;
+    x->fault = (int32_t)fault;
+    if (x->fault < -1 || x->fault > 31)
+        return -1;
+    memcpy(x->buf, tc->in.buf, DIFF_BUF_SIZE);
+    for (unsigned i = 0; i < DIFF_BUF_SIZE; i++)
+        if (mask[i / 8] >> (i % 8) & 1) {
+            if (vr_bytes(z, &x->buf[i], 1))
+                return -1;
+        }
+    return h == case_hash(tc) ? 0 : -2;
+}
+
 /* ---- oracle process ---------------------------------------------------------- */
 static int oracle_batch(Oracle *o, const Case *tcs, FpuResult *res, uint32_t n)
 {
@@ -1354,12 +1468,153 @@ static void report(const Form *f, const Case *tc, const FpuResult *x,
     printf("\n");
 }
 
+/* Runs one form's cases: against the oracle (live, optionally recording
+ * its results to rec) or against recorded results (replay).  Returns the
+ * number of failed cases, or -1 on a setup/file error (message printed). */
+static long run_form(const Form *f, uint64_t seed, unsigned count, unsigned show,
+                     Oracle *orc, Emu *emu, gzFile rec, gzFile rep)
+{
+    static Case tcs[FPU_MAX_BATCH];
+    static FpuResult exp[FPU_MAX_BATCH];
+    unsigned ffail = 0, shown = 0;
+    Rng rng = {form_seed(seed, f->name)};
+    for (unsigned done = 0; done < count;) {
+        uint32_t n = count - done < FPU_MAX_BATCH ? count - done : FPU_MAX_BATCH;
+        for (uint32_t i = 0; i < n; i++)
+            gen_case(f, &rng, &tcs[i]);
+        if (rep) {
+            for (uint32_t i = 0; i < n; i++) {
+                int e = vec_read_result(rep, &tcs[i], &exp[i]);
+                if (e) {
+                    fprintf(stderr, "fpudiff: recorded vectors: %s at form %s case %u%s\n",
+                            e == -2 ? "stale (the generated case differs from the "
+                                      "recorded one)" : "truncated or corrupt file",
+                            f->name, done + i,
+                            e == -2 ? "; regenerate them on x86 with `make regen-fpu-vectors`" : "");
+                    return -1;
+                }
+            }
+        } else if (oracle_batch(orc, tcs, exp, n)) {
+            fprintf(stderr, "fpudiff: the oracle stopped answering\n");
+            return -1;
+        }
+        for (uint32_t i = 0; i < n; i++) {
+            FpuResult got;
+            char why[512];
+            int bad;
+            if (rec)
+                vec_write_result(rec, &tcs[i], &exp[i]);
+            bad = emu_run(emu, &tcs[i], &got, why, sizeof why);
+            if (!bad)
+                bad = compare(f, &tcs[i], &exp[i], &got, why, sizeof why);
+            if (bad) {
+                ffail++;
+                if (shown++ < show)
+                    report(f, &tcs[i], &exp[i], &got, why);
+            }
+        }
+        done += n;
+    }
+    if (f->trans)
+        printf("  %-8s %-14s %u/%u failed; %u differ within %.4f ulp of a "
+               "rounding boundary (allowed: %d/16)\n", f->family, f->name, ffail,
+               count, near_boundary, (double)near_worst / 18446744073709551616.0,
+               f->trans);
+    else
+        printf("  %-8s %-14s %u/%u failed\n", f->family, f->name, ffail, count);
+    near_boundary = 0;
+    near_worst = 0;
+    return ffail;
+}
+
+static const Form *form_by_name(const char *name)
+{
+    for (unsigned k = 0; k < NFORMS; k++)
+        if (!strcmp(forms[k].name, name))
+            return &forms[k];
+    return NULL;
+}
+
+/* Replays recorded vectors: 0 all passed, 1 failures, 2 file error. */
+static int replay(const char *path, const char *families, unsigned show, Emu *emu)
+{
+    gzFile z = gzopen(path, "rb");
+    uint8_t magic[8], exact;
+    uint32_t ver, count, lo, hi;
+    unsigned pass = 0, fail = 0, nforms = 0;
+    if (!z) {
+        fprintf(stderr, "fpudiff: %s: cannot open recorded vectors\n", path);
+        return 2;
+    }
+    if (vr_bytes(z, magic, 8) || memcmp(magic, VEC_MAGIC, 8) || vr_u32(z, &ver) ||
+        ver != 1 || vr_u32(z, &lo) || vr_u32(z, &hi) || vr_u32(z, &count) ||
+        vr_bytes(z, &exact, 1) || count == 0 || count > 1000000) {
+        fprintf(stderr, "fpudiff: %s: not a version 1 vector file\n", path);
+        gzclose(z);
+        return 2;
+    }
+    uint64_t seed = (uint64_t)hi << 32 | lo;
+    approx_exact = exact != 0;
+    printf("fpudiff: replaying %s: seed %#" PRIx64 ", %u cases per form, host "
+           "results recorded on %s\n", path, seed, count,
+           exact ? "AMD Zen (RCP/RSQRT bit for bit)" : "a non-Zen x86");
+    for (;;) {
+        uint8_t len;
+        char name[256];
+        const Form *f;
+        if (vr_bytes(z, &len, 1))
+            goto corrupt;
+        if (len == 0)
+            break;
+        if (vr_bytes(z, name, len))
+            goto corrupt;
+        name[len] = 0;
+        f = form_by_name(name);
+        if (!f) {
+            fprintf(stderr, "fpudiff: %s: form \"%s\" is no longer in the table: stale "
+                    "vectors, regenerate them on x86 with `make regen-fpu-vectors`\n", path, name);
+            gzclose(z);
+            return 2;
+        }
+        if (!family_selected(families, f->family) && !family_selected(families, f->name)) {
+            /* skip its records: regenerate the cases to know their sizes */
+            Rng rng = {form_seed(seed, f->name)};
+            for (uint32_t i = 0; i < count; i++) {
+                Case tc;
+                FpuResult x;
+                gen_case(f, &rng, &tc);
+                if (vec_read_result(z, &tc, &x))
+                    goto corrupt;
+            }
+            continue;
+        }
+        long r = run_form(f, seed, count, show, NULL, emu, NULL, z);
+        if (r < 0) {
+            gzclose(z);
+            return 2;
+        }
+        pass += count - (unsigned)r;
+        fail += (unsigned)r;
+        nforms++;
+    }
+    gzclose(z);
+    printf("TOTAL: %u passed, %u failed (%u forms replayed)\n", pass, fail, nforms);
+    return fail ? 1 : 0;
+corrupt:
+    fprintf(stderr, "fpudiff: %s: truncated or corrupt vector file\n", path);
+    gzclose(z);
+    return 2;
+}
+
 int main(int argc, char **argv)
 {
     uint64_t seed = 0xF00D;
     unsigned count = 1500, show = 3;
-    const char *families = NULL;
+    const char *families = NULL, *record = NULL, *replay_path = NULL;
     char oracle[4200], self[4096];
+#ifdef FPUDIFF_VECTORS
+    replay_path = FPUDIFF_VECTORS;
+#endif
     ssize_t l = readlink("/proc/self/exe", self, sizeof self - 1);
     if (l > 0) {
         self[l] = 0;
@@ -1391,68 +1646,79 @@ int main(int argc, char **argv)
         } else if (v && !strcmp(a, "--oracle")) {
             snprintf(oracle, sizeof oracle, "%s", v);
             i++;
+        } else if (v && !strcmp(a, "--record")) {
+            record = v;
+            i++;
+        } else if (v && !strcmp(a, "--replay")) {
+            replay_path = v;
+            i++;
         } else {
-            fprintf(stderr, "usage: fpudiff [--seed N] [--count N] "
-                            "[--family A,B] [--show N] [--oracle P] [--list]\n");
+            fprintf(stderr, "usage: fpudiff [--seed N] [--count N] [--family A,B] "
+                            "[--show N] [--oracle P] [--record FILE | --replay FILE] "
+                            "[--list]\n");
             return 2;
         }
+    }
+    signal(SIGPIPE, SIG_IGN);
+    Emu emu;
+    if (replay_path) {
+        if (emu_init(&emu))
+            return 2;
+        int r = replay(replay_path, families, show, &emu);
+        cpu_free(emu.cpu);
+        phys_free(emu.pm);
+        return r;
     }
     if (access(oracle, X_OK) != 0) {
         printf("SKIP: no host x86 oracle (%s not found)\n", oracle);
         return 77;
     }
-    signal(SIGPIPE, SIG_IGN);
     Oracle orc;
-    Emu emu;
     if (oracle_start(&orc, oracle, "fpudiff") || emu_init(&emu))
         return 2;
     approx_exact = host_is_zen();
     printf("fpudiff: seed %#" PRIx64 ", %u cases per form; RCP/RSQRT compared %s\n",
            seed, count, approx_exact ? "bit for bit (AMD Zen host)"
                                      : "within 3 * 2^-12 (host is not AMD Zen)");
-    static Case tcs[FPU_MAX_BATCH];
-    static FpuResult exp[FPU_MAX_BATCH];
+    gzFile rec = NULL;
+    if (record) {
+        uint8_t exact = (uint8_t)approx_exact;
+        rec = gzopen(record, "wb9");
+        if (!rec) {
+            fprintf(stderr, "fpudiff: %s: cannot create\n", record);
+            return 2;
+        }
+        gzwrite(rec, VEC_MAGIC, 8);
+        vw_u32(rec, 1);
+        vw_u32(rec, (uint32_t)seed);
+        vw_u32(rec, (uint32_t)(seed >> 32));
+        vw_u32(rec, count);
+        gzwrite(rec, &exact, 1);
+    }
     unsigned pass = 0, fail = 0;
     for (unsigned k = 0; k < NFORMS; k++) {
         const Form *f = &forms[k];
-        unsigned ffail = 0, shown = 0;
         if (!family_selected(families, f->family) &&
             !family_selected(families, f->name))
             continue;
-        Rng rng = {seed * 0x100000001B3ull + k * 0x9E3779B97F4A7C15ull};
-        for (unsigned done = 0; done < count;) {
-            uint32_t n = count - done < FPU_MAX_BATCH ? count - done : FPU_MAX_BATCH;
-            for (uint32_t i = 0; i < n; i++)
-                gen_case(f, &rng, &tcs[i]);
-            if (oracle_batch(&orc, tcs, exp, n)) {
-                fprintf(stderr, "fpudiff: the oracle stopped answering\n");
-                return 2;
-            }
-            for (uint32_t i = 0; i < n; i++) {
-                FpuResult got;
-                char why[512];
-                int bad = emu_run(&emu, &tcs[i], &got, why, sizeof why);
-                if (!bad)
-                    bad = compare(f, &tcs[i], &exp[i], &got, why, sizeof why);
-                if (bad) {
-                    ffail++;
-                    if (shown++ < show)
-                        report(f, &tcs[i], &exp[i], &got, why);
-                }
-            }
-            done += n;
+        if (rec) {
+            uint8_t len = (uint8_t)strlen(f->name);
+            gzwrite(rec, &len, 1);
+            gzwrite(rec, f->name, len);
         }
-        if (f->trans)
-            printf("  %-8s %-14s %u/%u failed; %u differ within %.4f ulp of a "
-                   "rounding boundary (allowed: %d/16)\n", f->family, f->name, ffail,
-                   count, near_boundary, (double)near_worst / 18446744073709551616.0,
-                   f->trans);
-        else
-            printf("  %-8s %-14s %u/%u failed\n", f->family, f->name, ffail, count);
-        near_boundary = 0;
-        near_worst = 0;
-        pass += count - ffail;
-        fail += ffail;
+        long r = run_form(f, seed, count, show, &orc, &emu, rec, NULL);
+        if (r < 0)
+            return 2;
+        pass += count - (unsigned)r;
+        fail += (unsigned)r;
+    }
+    if (rec) {
+        uint8_t end = 0;
+        gzwrite(rec, &end, 1);
+        if (gzclose(rec) != Z_OK) {
+            fprintf(stderr, "fpudiff: %s: write error\n", record);
+            return 2;
+        }
     }
     oracle_stop(&orc);
     cpu_free(emu.cpu);

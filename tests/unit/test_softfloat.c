@@ -192,6 +192,25 @@ static void misc(void)
     s = ctx(SF_RN, SF_P64);
     check80("fprem1 8 mod 3 = -1", fx_prem(&s, X(0x4002, 1ull << 63), THREE, 1, &q, &inc),
             0xBFFF, 1ull << 63, &s, 0);
+    /* unmasked underflow: the result's exponent is biased by 24576; beyond
+     * that range FSCALE gives a signed zero with PE (recorded on Zen) */
+    s = ctx(SF_RU, SF_P64);
+    s.masks = 0x2F;
+    check80("fscale 1*2^-16390, UE unmasked", fx_scale(&s, ONE, X(0xC00D, 0x800C000000000000ull)),
+            0x5FF9, 1ull << 63, &s, SF_UE);
+    s = ctx(SF_RU, SF_P64);
+    s.masks = 0x2F;
+    check80("fscale 1*2^-40959, UE unmasked: +0", fx_scale(&s, ONE, X(0xC00E, 0x9FFF000000000000ull)),
+            0x0000, 0, &s, SF_UE | SF_PE);
+    s = ctx(SF_RU, SF_P64);
+    check80("fscale 1*2^-40959, UE masked: min denormal", fx_scale(&s, ONE, X(0xC00E, 0x9FFF000000000000ull)),
+            0x0000, 1, &s, SF_UE | SF_PE);
+    /* FPREM with a denormal remainder and UE unmasked: remainder biased */
+    s = ctx(SF_RN, SF_P64);
+    s.masks = 0x2F;
+    check80("fprem denormal remainder, UE unmasked",
+            fx_prem(&s, X(0x0001, 0xC000000000000000ull), X(0x0001, 0x8000000000000000ull), 0, &q, &inc),
+            0x6000, 1ull << 63, &s, SF_UE);
     s = ctx(SF_RN, SF_P64);
     check80("FLDPI RN", fx_const(&s, 3), 0x4000, 0xC90FDAA22168C235ull, &s, 0);
     s = ctx(SF_RD, SF_P64);
