@@ -368,6 +368,15 @@ int cpu_run(CPUState *c, uint64_t max_insns)
         c->tf_trap = 0;
         c->dr6_pending = 0;
         c->dbg_stop = 0; /* a watch hit by a faulting instruction is dropped */
+        /* Fault-class exceptions push RF = 1 (SDM Vol. 3 17.3.1.1), so the
+         * handler's IRET restarts the instruction without an instruction
+         * breakpoint firing again; #DB (breakpoint faults, traps) and the
+         * #DF abort push RF as it is. */
+        if ((1u << (c->exc_vec & 31)) & ((1u << EX_DE) | (1u << EX_BR) | (1u << EX_UD) |
+                                        (1u << EX_NM) | (1u << EX_TS) | (1u << EX_NP) |
+                                        (1u << EX_SS) | (1u << EX_GP) | (1u << EX_PF) |
+                                        (1u << EX_MF) | (1u << EX_AC) | (1u << EX_XM)))
+            c->eflags |= F_RF;
         do_interrupt(c, c->exc_vec, INT_EXC, c->exc_has_err, c->exc_err);
         c->exc_depth = 0;
     }

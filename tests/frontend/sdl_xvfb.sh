@@ -23,8 +23,18 @@ if ! "$X86PC" -display sdl -help >/dev/null 2>&1; then
     exit 77
 fi
 
-# Commands arrive after a delay so that the window has shown some frames.
-(sleep 2; printf '%s\n' 'info status' 'info display' \
+# Commands are sent once the guest has stopped (x86pc prints "paused
+# (-no-shutdown)" when the firmware halts) and the window has had a second
+# to show frames: a fixed delay was not enough on a loaded machine, where
+# Xvfb alone can take seconds to start.
+after_halt() {
+    for _ in $(seq 60); do
+        grep -q 'paused (-no-shutdown)' "$1" 2>/dev/null && break
+        sleep 0.5
+    done
+    sleep 1
+}
+(after_halt "$T/out"; printf '%s\n' 'info status' 'info display' \
     "screendump $T/sdl.png" "windowdump $T/win.png" 'quit') |
     timeout 60 xvfb-run -a -s '-screen 0 1024x768x24' \
         env SDL_VIDEODRIVER=x11 "$X86PC" -bios "$ROM" -m 16 -display sdl \
@@ -46,7 +56,8 @@ ok $? "the window itself (read back from the renderer) shows the cells"
 ok $? "no SDL errors on stderr"
 
 # Mode 13h: the window is 2x (640x400), nearest-neighbour.
-(sleep 2; printf '%s\n' 'info display' "windowdump $T/win13.png" 'quit') |
+rm -f "$T/out"
+(after_halt "$T/out"; printf '%s\n' 'info display' "windowdump $T/win13.png" 'quit') |
     timeout 60 xvfb-run -a -s '-screen 0 1024x768x24' \
         env SDL_VIDEODRIVER=x11 "$X86PC" -bios tests/frontend/vga13.bin \
         -m 16 -display sdl -monitor stdio -no-shutdown >"$T/out" 2>"$T/err"

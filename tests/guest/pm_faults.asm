@@ -272,6 +272,21 @@ after_near_jmp:
     AT
     ENDTRY
 
+    ; RF in the pushed EFLAGS (SDM Vol. 3 17.3.1.1): 0 for INT n and other
+    ; traps, 1 for every fault-class exception
+    mov eax, [last_efl]
+    shr eax, 16
+    and eax, 1
+    VAL32 "rf pushed by int 3", eax
+    PRINT "ud2: "
+    TRY
+    ud2
+    ENDTRY
+    mov eax, [last_efl]
+    shr eax, 16
+    and eax, 1
+    VAL32 "rf pushed by #UD", eax
+
     VAL32 "exceptions taken", [exc_count]
     DONE
 
