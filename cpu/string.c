@@ -43,11 +43,16 @@ static void rep_dec(CPUState *c, const Insn *i)
 {
     add_idx(c, i, R_ECX, -1);
 }
-/* Called after a batch: re-execute if more remains. */
+/* Called after a batch: re-execute if more remains.  RF is set until the
+ * next batch starts, so an interrupt or single-step trap taken between
+ * iterations pushes RF = 1 and an instruction breakpoint on the REP
+ * instruction does not fire again for each batch (SDM Vol. 3 17.3.1.1). */
 static void rep_resume(CPUState *c, const Insn *i, int cond_stop)
 {
-    if (i->rep && !cond_stop && (c->regs[R_ECX] & amask(i)) != 0)
+    if (i->rep && !cond_stop && (c->regs[R_ECX] & amask(i)) != 0) {
         c->eip = c->prev_eip;
+        c->eflags |= F_RF;
+    }
 }
 
 typedef void (*ElemFn)(CPUState *c, Insn *i, unsigned size);

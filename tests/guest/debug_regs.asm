@@ -11,6 +11,8 @@ DB_RF    equ TEST_VARS + 4      ; nonzero: the handler sets RF in the frame
 WATCH    equ TEST_VARS + 0x10   ; dword watched by the data breakpoints
 DB_EIP   equ TEST_VARS + 0x40   ; 16 saved EIPs
 DB_DR6   equ TEST_VARS + 0x80   ; 16 DR6 values
+DB_EFL   equ TEST_VARS + 0xC0   ; 16 pushed EFLAGS
+BUF      equ 0x6000             ; REP STOSB target (3000 bytes)
 
 ; DB_RESET: forget the recorded #DBs
 %macro DB_RESET 0
@@ -155,6 +157,73 @@ s6: nop
     DB_SHOW 5, s6
     PRINT 10
 
+; ---------------------------------------------------------------- REP and RF
+    ; an instruction breakpoint on a long REP STOSB fires once: between
+    ; iterations (interrupt windows) the CPU keeps RF set
+    DB_RESET
+    mov dword [DB_RF], 1
+    mov eax, ROMBASE + bp_rep
+    mov dr0, eax
+    mov eax, 0x00000001
+    mov dr7, eax
+    mov edi, BUF
+    mov ecx, 3000
+    mov al, 0x5A
+    cld
+bp_rep:
+    rep stosb
+    xor ebx, ebx
+    mov dr7, ebx
+    mov dword [DB_RF], 0
+    PRINT "insn bp on rep stosb: count="
+    HEX8 [DB_COUNT]
+    DB_SHOW 0, bp_rep
+    PRINT " ecx="
+    HEX32 ecx
+    PRINT " last="
+    HEX8 [BUF + 2999]
+    PRINT 10
+
+    ; single-stepping REP STOSB (3 iterations): a trap after each one, at
+    ; the instruction again with RF = 1 pushed, then after it with RF = 0
+    DB_RESET
+    mov edi, BUF
+    mov ecx, 3
+    pushfd
+    or dword [esp], EFLAGS_TF
+    popfd
+    nop
+st_rep:
+    rep stosb
+st_after:
+    pushfd
+    and dword [esp], ~EFLAGS_TF
+    popfd
+    PRINT "single step rep stosb: count="
+    HEX8 [DB_COUNT]
+    PRINT 10, " 1:"
+    DB_SHOW 1, st_rep
+    PRINT " rf="
+    mov eax, [DB_EFL + 4]
+    shr eax, 16
+    and eax, 1
+    HEX8 al
+    PRINT 10, " 2:"
+    DB_SHOW 2, st_rep
+    PRINT " rf="
+    mov eax, [DB_EFL + 8]
+    shr eax, 16
+    and eax, 1
+    HEX8 al
+    PRINT 10, " 3:"
+    DB_SHOW 3, st_after
+    PRINT " rf="
+    mov eax, [DB_EFL + 12]
+    shr eax, 16
+    and eax, 1
+    HEX8 al
+    PRINT 10
+
     mov eax, dr6
     VAL32 "dr6 at end", eax
     DONE
@@ -170,6 +239,8 @@ db_handler:
     mov [DB_DR6 + ebx*4], eax
     mov eax, [esp + 8]              ; saved EIP
     mov [DB_EIP + ebx*4], eax
+    mov eax, [esp + 16]             ; saved EFLAGS
+    mov [DB_EFL + ebx*4], eax
 .full:
     inc dword [DB_COUNT]
     xor eax, eax
