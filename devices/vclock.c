@@ -232,6 +232,34 @@ void vclock_warp(VClock *c)
         c->manual = d;
 }
 
+int vclock_restore(VClock *c, uint64_t t)
+{
+    switch (c->mode) {
+    case VCLOCK_ICOUNT: {
+        uint64_t n = c->icount ? c->icount(c->icount_opaque) : 0;
+        if (c->shift && (n >> (64 - c->shift)) != 0)
+            return -1; /* the time would overflow */
+        uint64_t base = n << c->shift;
+        if (t < base)
+            return -1;
+        c->warp = t - base;
+        return 0;
+    }
+    case VCLOCK_REALTIME: {
+        /* Modulo 2^64: now = host_ns() - host_start stays right even if
+         * the host has been up for less than t. */
+        c->host_start = host_ns() - t;
+        c->stolen = 0;
+        c->last = t;
+        c->slice_base = t;
+        return 0;
+    }
+    default:
+        c->manual = t;
+        return 0;
+    }
+}
+
 uint64_t vclock_ticks_to_ns(uint64_t ticks, uint64_t freq_hz)
 {
     return (ticks / freq_hz) * 1000000000u +

@@ -73,6 +73,16 @@ void vclock_run_timers(VClock *c);
 void vclock_set_max_step(VClock *c, uint64_t max_ns);
 void vclock_slice(VClock *c, int waited);
 
+/* Snapshots: the clock's state is its current time, vclock_now().
+ * vclock_restore makes the clock read t from now on: ICOUNT mode sets the
+ * time skipped while halted so that (instructions << shift) + skipped = t
+ * (restore the instruction source first; -1 if t is below what the
+ * instruction count alone gives), REALTIME mode moves the host origin
+ * (steal time starts again from 0), MANUAL mode sets the time.  Timers
+ * are not touched: devices re-arm theirs from their own saved state
+ * (relative to the restored time) in their X_load. */
+int vclock_restore(VClock *c, uint64_t t);
+
 /* ns for a count of ticks of a clock of freq_hz, and back (no overflow for
  * any realistic run). */
 uint64_t vclock_ticks_to_ns(uint64_t ticks, uint64_t freq_hz);
