@@ -41,7 +41,8 @@ static void b(unsigned n, ...)
 }
 
 /* Real-mode program at F000:0000: IRQ0 from PIT channel 0 (mode 2)
- * counted at 0x502, a main loop counting at 0x500 with some x87 work. */
+ * counted at 0x502, a main loop counting at 0x500 with some x87 work
+ * and a HLT every 64 passes (halted time is skipped: the clock's warp). */
 static void build_rom(void)
 {
     memset(rom, 0xFF, sizeof(rom));
@@ -67,6 +68,11 @@ static void build_rom(void)
     b(4, 0xFF, 0x06, 0x00, 0x05);       /* inc word [0x500] */
     b(2, 0xD8, 0xC0);                   /* fadd st0,st0 */
     b(2, 0xD9, 0xE1);                   /* fabs */
+    b(3, 0xF6, 0x06, 0x00);             /* test byte [0x500],0x3F ... */
+    b(2, 0x05, 0x3F);
+    b(2, 0x75, 0x01);                   /* jnz +1 */
+    b(1, 0xF4);                         /* hlt (every 64th pass: the
+                                         * clock skips to the next IRQ0) */
     b(2, 0xEB, (uint8_t)(loop - (at + 2))); /* jmp loop */
     size_t handler = at;
     b(4, 0xFF, 0x06, 0x02, 0x05);       /* inc word [0x502] */
