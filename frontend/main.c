@@ -1400,7 +1400,7 @@ int main(int argc, char **argv)
     if (ui_start(host.ui, pc, &got_signal, msg, sizeof(msg)) < 0) {
         status = 1; /* no window/terminal: msg says why */
     } else if (savevm_at_check(&host)) {
-        status = 1; /* -savevm-at N with N already reached: failed */
+        status = 1; /* -savevm-at N (N already reached): the save failed */
     } else {
         status = pc_run(pc, msg, sizeof(msg));
         status = ui_finish(host.ui, status, msg); /* -no-shutdown etc. */
