@@ -122,7 +122,7 @@ then
     else
         for n in 20000 100000; do
             boot -savevm-at "$n,$dir/bs.snap" >/dev/null 2>&1
-            boot -trace "$dir/bt3" -loadvm "$dir/bs.snap" >"$dir/bo3" 2>&1
+            boot -trace "$dir/bt3" -loadvm "$dir/bs.snap" >"$dir/bo3" 2>"$dir/be3"
             st=$?
             want=$(printf '%016x' "$n")
             line=$(grep -n -m 1 "^$want " "$dir/bt1" | cut -d: -f1)
