@@ -425,45 +425,22 @@ static void fp_diff(const char *a, size_t alen, const char *b, char *out,
             *q = '?';
 }
 
-/* Reads a compressed block at buf[*pos..len) of at most max bytes into a
- * new buffer (*out, *outlen).  0, or -1 with a message. */
-static int zget(const uint8_t *buf, size_t len, size_t *pos, uint64_t max,
-                const char *what, uint8_t **out, uint64_t *outlen, char *err,
-                size_t errlen)
+/* Inflates one zlib stream of zlen bytes that must hold exactly n bytes,
+ * into dst, or (dst NULL) only to check it; *crc gets the CRC-32 of the
+ * output.  0, or -1 if the stream is bad or of another length. */
+static int zinflate(const uint8_t *zin, uint64_t zlen, uint8_t *dst,
+                    uint64_t n, uint32_t *crc)
 {
-    const char *trunc = "not a complete x86pc snapshot (file truncated)";
-    *out = NULL;
-    if (len - *pos < 20) {
-        seterr(err, errlen, "%s", trunc);
-        return -1;
-    }
-    uint64_t n = get_raw(buf + *pos, 8);
-    uint32_t crc = (uint32_t)get_raw(buf + *pos + 8, 4);
-    uint64_t zlen = get_raw(buf + *pos + 12, 8);
-    *pos += 20;
-    if (zlen > len - *pos) {
-        seterr(err, errlen, "%s", trunc);
-        return -1;
-    }
-    if (n > max || n > (uint64_t)SIZE_MAX - 1) {
-        seterr(err, errlen, "the snapshot is corrupted (%s size)", what);
-        return -1;
-    }
-    uint8_t *data = malloc(n ? (size_t)n : 1);
-    if (!data) {
-        seterr(err, errlen, "loadvm: out of memory");
-        return -1;
-    }
     z_stream zs;
     memset(&zs, 0, sizeof(zs));
-    if (inflateInit(&zs) != Z_OK) {
-        free(data);
-        seterr(err, errlen, "loadvm: out of memory");
+    uint8_t *chunk = dst ? NULL : malloc(ZCHUNK);
+    if ((!dst && !chunk) || inflateInit(&zs) != Z_OK) {
+        free(chunk);
         return -1;
     }
-    const uint8_t *zin = buf + *pos;
+    uLong c = crc32(0L, Z_NULL, 0);
     uint64_t zleft = zlen, oleft = n;
-    uint8_t *op = data;
+    uint8_t *op = dst;
     int zr = Z_OK;
     for (;;) {
         if (zs.avail_in == 0 && zleft) {
@@ -473,14 +450,23 @@ static int zget(const uint8_t *buf, size_t len, size_t *pos, uint64_t max,
             zin += k;
             zleft -= k;
         }
+        /* Output: the next piece of dst, or the scratch chunk; never more
+         * than the n bytes expected in all. */
+        uint8_t *before = NULL;
         if (zs.avail_out == 0 && oleft) {
-            uInt k = oleft > (1u << 30) ? (1u << 30) : (uInt)oleft;
-            zs.next_out = op;
+            uInt k = oleft > (dst ? (1u << 30) : ZCHUNK)
+                         ? (uInt)(dst ? (1u << 30) : ZCHUNK)
+                         : (uInt)oleft;
+            zs.next_out = dst ? op : chunk;
             zs.avail_out = k;
-            op += k;
+            if (dst)
+                op += k;
             oleft -= k;
         }
+        before = zs.next_out;
         zr = inflate(&zs, Z_NO_FLUSH);
+        if (zs.next_out > before)
+            c = crc32(c, before, (uInt)(zs.next_out - before));
         /* Z_BUF_ERROR: no progress possible although both buffers were
          * refilled: the stream is cut short or holds more than n bytes. */
         if (zr != Z_OK)
@@ -489,15 +475,33 @@ static int zget(const uint8_t *buf, size_t len, size_t *pos, uint64_t max,
     int ok = zr == Z_STREAM_END && zs.avail_out == 0 && oleft == 0 &&
              zs.avail_in == 0 && zleft == 0;
     inflateEnd(&zs);
-    if (!ok || crc_buf(data, (size_t)n) != crc) {
-        free(data);
-        seterr(err, errlen, "the snapshot is corrupted (%s %s)", what,
-               ok ? "checksum mismatch" : "does not decompress");
+    free(chunk);
+    *crc = (uint32_t)c;
+    return ok ? 0 : -1;
+}
+
+/* The header of a compressed block at buf[*pos..len): data length, CRC,
+ * stream position and length.  0, or -1 with a message. */
+static int zblock(const uint8_t *buf, size_t len, size_t *pos, uint64_t *n,
+                  uint32_t *crc, const uint8_t **z, uint64_t *zlen,
+                  char *err, size_t errlen)
+{
+    if (len - *pos < 20) {
+        seterr(err, errlen, "not a complete x86pc snapshot (file "
+               "truncated)");
         return -1;
     }
-    *pos += (size_t)zlen;
-    *out = data;
-    *outlen = n;
+    *n = get_raw(buf + *pos, 8);
+    *crc = (uint32_t)get_raw(buf + *pos + 8, 4);
+    *zlen = get_raw(buf + *pos + 12, 8);
+    *pos += 20;
+    if (*zlen > len - *pos) {
+        seterr(err, errlen, "not a complete x86pc snapshot (file "
+               "truncated)");
+        return -1;
+    }
+    *z = buf + *pos;
+    *pos += (size_t)*zlen;
     return 0;
 }
 
@@ -557,21 +561,35 @@ int pc_snapshot_load_mem(PC *pc, const uint8_t *buf, size_t len, char *err,
         if (pc->cfg.floppy[i])
             smax += blockdev_size(pc->cfg.floppy[i]) * 2;
     smax += vga_vram_size(pc->vga);
-    uint8_t *state, *ram;
-    uint64_t slen, rlen;
-    if (zget(buf, len, &pos, smax, "machine state", &state, &slen, err,
-             errlen) < 0)
+    uint64_t slen, rlen, szlen, rzlen;
+    uint32_t scrc, rcrc, c;
+    const uint8_t *sz, *rz;
+    if (zblock(buf, len, &pos, &slen, &scrc, &sz, &szlen, err, errlen) < 0 ||
+        zblock(buf, len, &pos, &rlen, &rcrc, &rz, &rzlen, err, errlen) < 0)
         return -1;
-    if (zget(buf, len, &pos, ramsz, "RAM image", &ram, &rlen, err,
-             errlen) < 0) {
-        free(state);
+    if (pos != len) {
+        seterr(err, errlen, "the snapshot is corrupted (trailing data)");
         return -1;
     }
-    if (rlen != ramsz || pos != len) {
+    if (slen > smax || slen > (uint64_t)SIZE_MAX - 1 || rlen != ramsz) {
+        seterr(err, errlen, "the snapshot is corrupted (%s size)",
+               rlen != ramsz ? "RAM image" : "machine state");
+        return -1;
+    }
+    /* The RAM stream is checked now (without a second copy of the RAM)
+     * and inflated into guest RAM only once everything else has loaded. */
+    if (zinflate(rz, rzlen, NULL, rlen, &c) < 0 || c != rcrc) {
+        seterr(err, errlen, "the snapshot is corrupted (RAM image)");
+        return -1;
+    }
+    uint8_t *state = malloc(slen ? (size_t)slen : 1);
+    if (!state) {
+        seterr(err, errlen, "loadvm: out of memory");
+        return -1;
+    }
+    if (zinflate(sz, szlen, state, slen, &c) < 0 || c != scrc) {
         free(state);
-        free(ram);
-        seterr(err, errlen, "the snapshot is corrupted (%s)",
-               rlen != ramsz ? "RAM image size" : "trailing data");
+        seterr(err, errlen, "the snapshot is corrupted (machine state)");
         return -1;
     }
 
@@ -582,7 +600,6 @@ int pc_snapshot_load_mem(PC *pc, const uint8_t *buf, size_t len, char *err,
     if (bk.err) {
         snap_writer_free(&bk);
         free(state);
-        free(ram);
         seterr(err, errlen, "loadvm: out of memory");
         return -1;
     }
@@ -593,12 +610,15 @@ int pc_snapshot_load_mem(PC *pc, const uint8_t *buf, size_t len, char *err,
             seterr(err, errlen, "loadvm: bad snapshot, and the machine "
                    "could not be restored (%s)", e2);
     } else {
-        memcpy(ram_host(pc), ram, (size_t)ramsz);
+        /* Checked above: this cannot fail but for a host memory error. */
+        if (zinflate(rz, rzlen, ram_host(pc), ramsz, &c) < 0 || c != rcrc) {
+            seterr(err, errlen, "loadvm: RAM image changed while loading");
+            r = -1;
+        }
         cpu_flush_caches(pc->cpu);
     }
     snap_writer_free(&bk);
     free(state);
-    free(ram);
     return r;
 }
 
