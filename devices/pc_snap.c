@@ -14,7 +14,8 @@
  *     1. the machine state: a sequence of tagged sections (devices/snap.h
  *        conventions):
  *          "CPU " the CPU record (cpu_save, cpu/cpu.h)
- *          "CLK " clock mode and current virtual time (ns)
+ *          "CLK " clock mode, current virtual time (ns), the armed
+ *                 timers in firing order (creation index, expiry)
  *          "BORD" the board: ISA/PCI IRQ line levels, A20 sources and
  *                 gate, pending reset/exit requests
  *          then each device's X_save in a fixed order (port 92h, POST
@@ -124,6 +125,15 @@ static void fingerprint(PC *pc, char *buf, size_t len)
 #undef ADD
 }
 
+/* Most timers a machine has (PIT, RTC, PM timer, ... : a handful). */
+#define PC_SNAP_MAX_TIMERS 64
+
+static void board_log_snap(PC *pc, const char *line)
+{
+    if (pc->cfg.log)
+        pc->cfg.log(pc->cfg.host, line);
+}
+
 /* ---------------------------------------------------------------- state */
 
 static void save_state(PC *pc, SnapWriter *w)
@@ -143,6 +153,21 @@ static void save_state(PC *pc, SnapWriter *w)
     snap_begin(w, "CLK ", 1);
     snap_put_u8(w, (uint8_t)vclock_mode(pc->clk));
     snap_put_u64(w, vclock_now(pc->clk));
+    /* The armed timers: devices re-arm theirs on load; this list checks
+     * they did so at the same times and restores the firing order of
+     * timers due at the same moment. */
+    {
+        uint32_t ids[PC_SNAP_MAX_TIMERS];
+        uint64_t exp[PC_SNAP_MAX_TIMERS];
+        size_t nt = vclock_pending(pc->clk, ids, exp, PC_SNAP_MAX_TIMERS);
+        if (nt > PC_SNAP_MAX_TIMERS)
+            nt = PC_SNAP_MAX_TIMERS;
+        snap_put_u32(w, (uint32_t)nt);
+        for (size_t i = 0; i < nt; i++) {
+            snap_put_u32(w, ids[i]);
+            snap_put_u64(w, exp[i]);
+        }
+    }
 
     snap_begin(w, "BORD", 1);
     snap_put_u16(w, pc->irq_levels);
@@ -214,6 +239,15 @@ static int load_state(PC *pc, const uint8_t *buf, size_t len, char *err,
     snap_expect(r, "CLK ", 1);
     uint8_t mode = snap_get_u8(r);
     uint64_t now = snap_get_u64(r);
+    uint32_t ntim = snap_get_u32(r);
+    uint32_t tid[PC_SNAP_MAX_TIMERS];
+    uint64_t texp[PC_SNAP_MAX_TIMERS];
+    if (r->err || ntim > PC_SNAP_MAX_TIMERS)
+        goto bad;
+    for (uint32_t i = 0; i < ntim; i++) {
+        tid[i] = snap_get_u32(r);
+        texp[i] = snap_get_u64(r);
+    }
     if (r->err || mode != vclock_mode(pc->clk) ||
         vclock_restore(pc->clk, now) < 0)
         goto bad;
@@ -284,6 +318,25 @@ static int load_state(PC *pc, const uint8_t *buf, size_t len, char *err,
     /* The A20 gate as it was (the sources' last writes are restored
      * above; device loads do not call the A20 callbacks). */
     phys_set_a20(pc->mem, a20);
+    /* The timers the devices re-armed must be the saved ones (else a
+     * device's load is not exact: say so, the machine still runs); then
+     * put timers due at the same time back in their saved order. */
+    {
+        uint32_t ids[PC_SNAP_MAX_TIMERS];
+        uint64_t exp[PC_SNAP_MAX_TIMERS];
+        size_t nt = vclock_pending(pc->clk, ids, exp, PC_SNAP_MAX_TIMERS);
+        int same = nt == ntim;
+        for (size_t i = 0; same && i < nt; i++) {
+            size_t j = 0;
+            while (j < ntim && tid[j] != ids[i])
+                j++;
+            same = j < ntim && texp[j] == exp[i];
+        }
+        if (!same || vclock_set_pending_order(pc->clk, tid, ntim) < 0)
+            board_log_snap(pc, "loadvm: the devices re-armed their timers "
+                           "differently from the snapshot; the continuation "
+                           "may differ");
+    }
     return 0;
 bad:
     seterr(err, errlen, "bad or mismatched %s section in the snapshot", sec);
