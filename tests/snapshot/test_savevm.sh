@@ -28,6 +28,8 @@ fi
 dir=$(mktemp -d "${TMPDIR:-/tmp}/savevm.XXXXXX") || exit 99
 trap 'rm -rf "$dir"' EXIT
 fail=0
+# A fixed RTC date: otherwise each process starts its RTC at the host's
+# time and runs started in different seconds save different RTC states.
 # Every run is bounded: a broken restore may leave a guest waiting for a
 # timer that never fires.
 tmo=
@@ -36,7 +38,7 @@ run() {
     # shellcheck disable=SC2086
     $tmo ${X86PC_EMU:-} "$emu" -bios "$rom" -display none -debugcon stdio \
         -device isa-debug-exit,iobase=0x501,iosize=2 -m 16 -no-reboot \
-        -icount shift=10 "$@" </dev/null
+        -icount shift=10 -rtc base=2020-01-01 "$@" </dev/null
 }
 
 run -trace "$dir/t1" >"$dir/o1" 2>"$dir/e1"
