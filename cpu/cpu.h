@@ -178,4 +178,25 @@ void cpu_set_no_reboot(CPUState *c, int on);
  * clear it.  The PC board routes it to IRQ13 (slave PIC input 5). */
 void cpu_set_ferr_hook(CPUState *c, void (*fn)(void *opaque, int level),
                        void *opaque);
+
+/* ---- Snapshots (cpu/cpu_snap.c).
+ * cpu_save writes the complete CPU state (registers, EFLAGS with the lazy
+ * flags materialised, segment/descriptor-table caches, CR/DR, MSRs, x87/
+ * MMX/SSE, FERR# state, interrupt shadow, pending NMI, INTR line, HLT/
+ * shutdown, the retired-instruction count) as a self-describing
+ * little-endian record into buf[cap] and returns its size; call with
+ * buf = NULL to learn the size.  Host attachments (CPUHost, hooks) and
+ * configuration (no_reboot) are not part of it.  Call it between
+ * cpu_run()/cpu_step() calls only.
+ * cpu_load checks the record (untrusted input) and on success replaces the
+ * state, rebuilds the mode bits and flushes the TLB and the decoded-
+ * instruction caches; the FERR# hook is not called (the board restores
+ * the IRQ13 line itself).  On failure it returns -1 with a one-line
+ * message in err and leaves the CPU unchanged. */
+size_t cpu_save(const CPUState *c, uint8_t *buf, size_t cap);
+int cpu_load(CPUState *c, const uint8_t *buf, size_t len, char *err,
+             size_t errlen);
+/* Flushes the TLB and the decoded-instruction caches (after guest memory
+ * was replaced behind the CPU's back). */
+void cpu_flush_caches(CPUState *c);
 #endif

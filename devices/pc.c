@@ -68,6 +68,7 @@
 #include "devices/serial.h"
 #include "devices/vclock.h"
 #include "memory/mem.h"
+#include "devices/pc_internal.h"
 
 /* Where the VGA linear frame buffer sits until the PCI VGA function maps
  * it through its BAR (QEMU's and Bochs' usual address). */
@@ -81,52 +82,6 @@ static const uint16_t serial_base[PC_MAX_SERIAL] = {0x3F8, 0x2F8, 0x3E8,
                                                     0x2E8};
 static const int serial_irq[PC_MAX_SERIAL] = {4, 3, 4, 3};
 
-typedef struct PCSerialPort {
-    struct PC *pc;
-    SerialState *uart;
-    PCChar chr;
-    int irq;
-} PCSerialPort;
-
-struct PC {
-    PCConfig cfg;
-    PhysMem *mem;
-    IOBus *bus;
-    CPUState *cpu;
-    DebugCon *debugcon;
-    DebugCon *debugcon2;
-    uint8_t unimp_seen[65536 / 8]; /* -d unimp: ports already reported */
-    PostCode *postcode;
-    DebugExit *debugexit;
-    Hypercall *hcall; /* guest hypercall port (cfg->hypercall) */
-    Port92 *port92;
-    VClock *clk;
-    PIC *pic;
-    PIT *pit;
-    RTCState *rtc;
-    I8042 *kbc;
-    VGAState *vga;
-    ATAChannel *ide[2];
-    FwCfg *fwcfg;
-    PCIBus *pci;
-    I440FX *i440fx;
-    PIIX3 *piix3;
-    PIIX4PM *pm;
-    PIIXIDE *ide_pci;
-    VGAPCI *vga_pci;
-    uint16_t pci_irq_levels; /* ISA IRQ lines driven by the PIIX3 */
-    int powered_off;
-    DMA *dma;
-    FDC *fdc;
-    int a20_kbc, a20_p92; /* last value each source wrote */
-    int in_slice; /* inside cpu_run(): a kick ends the slice */
-    PCSerialPort serial[PC_MAX_SERIAL];
-    uint16_t irq_levels; /* bit n: ISA IRQ line n asserted */
-    int exit_requested, exit_status;
-    int reset_requested;
-    unsigned resets; /* guest-caused resets so far */
-    int cpu_stop;    /* CPU_STOP_* of the last slice (pc_cpu_stop) */
-};
 
 /* ------------------------------------------------------------ callbacks */
 
@@ -829,8 +784,8 @@ static void wait_for_deadline(PC *pc)
         pc->cfg.idle(pc->cfg.host, ms);
 }
 
-/* Instructions the next slice may run. */
-static uint64_t slice_budget(PC *pc)
+/* Instructions the next slice may run, before any stop_icount cap. */
+static uint64_t slice_budget_clock(PC *pc)
 {
     uint64_t dl = vclock_next_deadline(pc->clk);
     if (vclock_mode(pc->clk) != VCLOCK_ICOUNT)
@@ -848,6 +803,20 @@ static uint64_t slice_budget(PC *pc)
         n = 1;
     return n < SLICE_INSNS ? n : SLICE_INSNS;
 }
+
+/* Instructions the next slice may run: no slice runs past the timer
+ * deadline (icount mode) nor past stop_icount.  An extra slice boundary
+ * changes nothing the guest can see: timers fire only once due. */
+static uint64_t slice_budget(PC *pc)
+{
+    uint64_t n = slice_budget_clock(pc);
+    uint64_t ic = cpu_icount(pc->cpu);
+    if (pc->stop_icount > ic && pc->stop_icount - ic < n)
+        n = pc->stop_icount - ic;
+    return n;
+}
+
+void pc_set_stop_icount(PC *pc, uint64_t n) { pc->stop_icount = n; }
 
 /* Moves pending host input into the UARTs, as far as their FIFOs allow. */
 static void feed_serial_input(PC *pc)

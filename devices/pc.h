@@ -159,4 +159,32 @@ void pc_power_button(PC *pc);
 int pc_dump_device(PC *pc, const char *name, char *buf, size_t len);
 const char *pc_dump_device_names(void);
 
+/* Slices of pc_run() end when the CPU has retired exactly n instructions
+ * (cpu_icount), so the poll hook sees the machine at that point (e.g. to
+ * save a snapshot at an exact instruction count); 0: no such stop. */
+void pc_set_stop_icount(PC *pc, uint64_t n);
+
+/* ---- Whole-machine snapshots (devices/pc_snap.c; README "Snapshots").
+ * A snapshot holds the CPU, RAM (zlib-compressed), the memory map state
+ * (PAM, SMRAM, A20), the virtual clock, the board's interrupt lines and
+ * every device, and the overlay of -snapshot disks; not the disk images
+ * themselves (the same images must be attached when it is loaded).  It can
+ * be loaded only into a machine of the same configuration (RAM size,
+ * clock mode, drives and their sizes, serial ports, consoles, BIOS): the
+ * configuration is recorded and compared first.
+ *
+ * Save/load only between run slices: from the poll hook, before pc_run()
+ * or after it returned.  The load is all or nothing: on any error (file
+ * unreadable, truncated, not a snapshot, another version, another
+ * configuration, a bad device section) it returns -1 with a one-line
+ * message (no prefix) in err and the machine keeps running as before.
+ * The _mem variants work on a buffer (*buf from malloc, the caller frees
+ * it). */
+int pc_snapshot_save(PC *pc, const char *path, char *err, size_t errlen);
+int pc_snapshot_load(PC *pc, const char *path, char *err, size_t errlen);
+int pc_snapshot_save_mem(PC *pc, uint8_t **buf, size_t *len, char *err,
+                         size_t errlen);
+int pc_snapshot_load_mem(PC *pc, const uint8_t *buf, size_t len, char *err,
+                         size_t errlen);
+
 #endif

@@ -232,6 +232,89 @@ void vclock_warp(VClock *c)
         c->manual = d;
 }
 
+int vclock_restore(VClock *c, uint64_t t)
+{
+    switch (c->mode) {
+    case VCLOCK_ICOUNT: {
+        uint64_t n = c->icount ? c->icount(c->icount_opaque) : 0;
+        if (c->shift && (n >> (64 - c->shift)) != 0)
+            return -1; /* the time would overflow */
+        uint64_t base = n << c->shift;
+        if (t < base)
+            return -1;
+        c->warp = t - base;
+        return 0;
+    }
+    case VCLOCK_REALTIME: {
+        /* Modulo 2^64: now = host_ns() - host_start stays right even if
+         * the host has been up for less than t. */
+        c->host_start = host_ns() - t;
+        c->stolen = 0;
+        c->last = t;
+        c->slice_base = t;
+        return 0;
+    }
+    default:
+        c->manual = t;
+        return 0;
+    }
+}
+
+/* Creation index: the all list is newest first. */
+static uint32_t timer_id(const VClock *c, const VTimer *t)
+{
+    uint32_t n = 0, pos = 0;
+    for (const VTimer *x = c->all; x; x = x->all_next, n++)
+        if (x == t)
+            pos = n;
+    return n - 1 - pos;
+}
+
+size_t vclock_pending(const VClock *c, uint32_t *ids, uint64_t *exp,
+                      size_t max)
+{
+    size_t n = 0;
+    for (const VTimer *t = c->pending; t; t = t->next, n++)
+        if (n < max) {
+            ids[n] = timer_id(c, t);
+            exp[n] = t->expire;
+        }
+    return n;
+}
+
+int vclock_set_pending_order(VClock *c, const uint32_t *ids, size_t n)
+{
+    size_t npend = 0, nall = 0;
+    for (const VTimer *t = c->pending; t; t = t->next)
+        npend++;
+    for (const VTimer *t = c->all; t; t = t->all_next)
+        nall++;
+    if (n != npend || n > 64)
+        return -1;
+    VTimer *order[64];
+    for (size_t i = 0; i < n; i++) {
+        if (ids[i] >= nall)
+            return -1;
+        VTimer *t = c->all;
+        for (size_t k = nall - 1 - ids[i]; k; k--)
+            t = t->all_next;
+        if (!t->pending)
+            return -1;
+        for (size_t j = 0; j < i; j++)
+            if (order[j] == t)
+                return -1;
+        if (i && order[i - 1]->expire > t->expire)
+            return -1;
+        order[i] = t;
+    }
+    c->pending = NULL;
+    for (size_t i = n; i-- > 0;) {
+        order[i]->next = c->pending;
+        c->pending = order[i];
+    }
+    return 0;
+}
+
 uint64_t vclock_ticks_to_ns(uint64_t ticks, uint64_t freq_hz)
 {
     return (ticks / freq_hz) * 1000000000u +

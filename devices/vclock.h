@@ -22,6 +22,7 @@
  * `kick` hook so the board can end the slice early. */
 #ifndef X86PC_VCLOCK_H
 #define X86PC_VCLOCK_H
+#include <stddef.h>
 #include <stdint.h>
 
 #define VCLOCK_NEVER UINT64_MAX
@@ -72,6 +73,26 @@ void vclock_run_timers(VClock *c);
  * counts. */
 void vclock_set_max_step(VClock *c, uint64_t max_ns);
 void vclock_slice(VClock *c, int waited);
+
+/* Snapshots: the clock's state is its current time, vclock_now().
+ * vclock_restore makes the clock read t from now on: ICOUNT mode sets the
+ * time skipped while halted so that (instructions << shift) + skipped = t
+ * (restore the instruction source first; -1 if t is below what the
+ * instruction count alone gives), REALTIME mode moves the host origin
+ * (steal time starts again from 0), MANUAL mode sets the time.  Timers
+ * are not touched: devices re-arm theirs from their own saved state
+ * (relative to the restored time) in their X_load. */
+int vclock_restore(VClock *c, uint64_t t);
+/* The pending timers in firing order, for snapshots: each timer's id (its
+ * creation index: the same in every machine built the same way) and its
+ * expiry.  Returns the number of pending timers (at most max are stored).
+ * vclock_set_pending_order re-links the pending timers in the order of
+ * ids (timers with equal expiry fire in queue order), if ids names exactly
+ * the pending timers and their expiries are in order; else returns -1 and
+ * changes nothing. */
+size_t vclock_pending(const VClock *c, uint32_t *ids, uint64_t *exp,
+                      size_t max);
+int vclock_set_pending_order(VClock *c, const uint32_t *ids, size_t n);
 
 /* ns for a count of ticks of a clock of freq_hz, and back (no overflow for
  * any realistic run). */

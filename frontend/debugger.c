@@ -1281,6 +1281,9 @@ static void cmd_help(Dbg *d)
         "entries\n"
         "info device NAME       device state (see \"info device\" for the "
         "list)\n"
+        "savevm FILE | loadvm FILE  save / restore the whole machine "
+        "(README\n"
+        "                       \"Snapshots\"; not the disk images)\n"
         "history | !N | !!      command history, rerun command N / the last\n"
         "q                      quit x86pc\n"
         "An empty line repeats the last command.\n");
@@ -1531,6 +1534,20 @@ int dbg_command(Dbg *d, const char *line, char *out, size_t outlen,
         }
         trace_set_enabled(d->trace, tok[1][1] == 'n');
         say(d, "trace %s\n", tok[1]);
+    } else if ((!strcmp(c0, "savevm") || !strcmp(c0, "loadvm")) &&
+               nt == 2) {
+        char serr[400];
+        int load = c0[0] == 'l';
+        if (from_gdb) {
+            say(d, "%s: not available through gdb\n", c0);
+            goto done;
+        }
+        if ((load ? pc_snapshot_load : pc_snapshot_save)(d->pc, tok[1], serr,
+                                                        sizeof serr) < 0)
+            say(d, "%s\n", serr);
+        else
+            say(d, "%s %s: done (%llu instructions retired)\n", c0, tok[1],
+                (unsigned long long)cpu_icount(pc_cpu(d->pc)));
     } else if (!strcmp(c0, "history")) {
         unsigned long k0 = d->nhist > DBG_HIST ? d->nhist - DBG_HIST : 0;
         for (unsigned long k = k0; k < d->nhist; k++)

@@ -124,6 +124,11 @@ static const char usage_text[] =
     "  -d LIST            debug logging to stderr; LIST is comma-separated:\n"
     "                     post (port 0x80 writes), unimp (first access to each\n"
     "                     unassigned I/O port); -d help lists them\n"
+    "  -loadvm FILE       start from the snapshot FILE (savevm) instead of\n"
+    "                     power-on; the options must describe the same machine\n"
+    "                     and the same disk images\n"
+    "  -savevm-at N,FILE  save a snapshot to FILE when N instructions have\n"
+    "                     retired (exactly), then go on running\n"
     "  -h, --help         print this help and exit\n"
     "  --version          print the version and exit\n"
     "\n"
@@ -402,6 +407,10 @@ static void on_signal(int sig)
 
 typedef struct Options {
     uint64_t ram;
+    const char *loadvm;      /* -loadvm FILE */
+    const char *savevm_path; /* -savevm-at N,FILE */
+    uint64_t savevm_at;
+    int have_savevm;
     const char *bios;
     const char *vgabios;        /* -vgabios FILE or "none" */
     HostChar debugcon;
@@ -772,7 +781,7 @@ static void parse_args(Options *o, int argc, char **argv)
             "m", "bios", "vgabios", "debugcon", "postcode", "serial",
             "device", "d", "icount", "rtc", "hda", "hdb", "hdc", "hdd",
             "cdrom", "drive", "boot", "gdb", "fda", "fdb", "debugcon2",
-            "kernel", "initrd", "append", NULL};
+            "kernel", "initrd", "append", "loadvm", "savevm-at", NULL};
         int known = 0;
         for (int k = 0; with_arg[k]; k++)
             known |= !strcmp(name, with_arg[k]);
@@ -857,6 +866,22 @@ static void parse_args(Options *o, int argc, char **argv)
             o->initrd = v;
         } else if (!strcmp(name, "append")) {
             o->append = v;
+        } else if (!strcmp(name, "loadvm")) {
+            if (!*v)
+                die_usage("-loadvm: expected a file name");
+            o->loadvm = v;
+        } else if (!strcmp(name, "savevm-at")) {
+            const char *comma = strchr(v, ',');
+            char *end;
+            errno = 0;
+            unsigned long long n = strtoull(v, &end, 0);
+            if (!comma || end != comma || comma == v || v[0] == '-' ||
+                errno || !comma[1])
+                die_usage("-savevm-at '%s': expected N,FILE (N = retired "
+                          "instructions)", v);
+            o->savevm_at = n;
+            o->savevm_path = comma + 1;
+            o->have_savevm = 1;
         } else {
             parse_debug(o, v);
         }
@@ -1033,6 +1058,8 @@ typedef struct Host {
     Dbg *dbg;     /* -gdb / -debugger */
     HcHost *hc;   /* guest hypercall port, trace and symbols */
     int dbg_quit; /* the debugger asked to quit */
+    PC *pc;
+    int savevm_done;   /* -savevm-at: 1 saved, -1 failed */
 } Host;
 
 static void postcode_out(void *opaque, uint8_t byte)
@@ -1063,10 +1090,30 @@ static void flush_all(Host *h)
     }
 }
 
+/* -savevm-at N,FILE: once N instructions have retired (the board ends a
+ * slice exactly there), save and go on. */
+static int savevm_at_check(Host *h)
+{
+    if (!h->o->have_savevm || h->savevm_done || !h->pc ||
+        cpu_icount(pc_cpu(h->pc)) < h->o->savevm_at)
+        return 0;
+    char err[400];
+    if (pc_snapshot_save(h->pc, h->o->savevm_path, err, sizeof(err)) < 0) {
+        fprintf(stderr, "x86pc: -savevm-at: %s\n", err);
+        h->savevm_done = -1;
+        return 1;
+    }
+    h->savevm_done = 1;
+    pc_set_stop_icount(h->pc, 0);
+    return 0;
+}
+
 static int host_poll(void *opaque)
 {
     Host *h = opaque;
     flush_all(h);
+    if (savevm_at_check(h))
+        return 1;
     if (h->hc->exit_req)
         return 1; /* hypercall EXIT */
     if (h->dbg) {
@@ -1281,6 +1328,30 @@ int main(int argc, char **argv)
         return status;
     }
 
+    host.pc = pc;
+    if (o.loadvm) {
+        char lerr[512];
+        if (pc_snapshot_load(pc, o.loadvm, lerr, sizeof(lerr)) < 0) {
+            fprintf(stderr, "x86pc: %s\n", lerr);
+            pc_free(pc);
+            ui_free(host.ui);
+            g_ui = NULL;
+            symtab_free(hc.syms);
+            for (int k = 0; k < PC_MAX_IDE; k++) {
+                blockdev_close(bds[k]);
+                if (o.have_drive[k])
+                    drivespec_free(&o.drive[k]);
+            }
+            for (int k = 0; k < 2; k++) {
+                blockdev_close(fds[k]);
+                if (o.have_fd[k])
+                    drivespec_free(&o.fd[k]);
+            }
+            return 1;
+        }
+    }
+    if (o.have_savevm)
+        pc_set_stop_icount(pc, o.savevm_at);
     hc.cpu = pc_cpu(pc);
     hc.trace = trace_new(hc.cpu);
     if (!hc.syms || !hc.trace)
@@ -1328,6 +1399,8 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (ui_start(host.ui, pc, &got_signal, msg, sizeof(msg)) < 0) {
         status = 1; /* no window/terminal: msg says why */
+    } else if (savevm_at_check(&host)) {
+        status = 1; /* -savevm-at N (N already reached): the save failed */
     } else {
         status = pc_run(pc, msg, sizeof(msg));
         status = ui_finish(host.ui, status, msg); /* -no-shutdown etc. */
@@ -1336,6 +1409,8 @@ int main(int argc, char **argv)
     flush_all(&host);
     if (status == PC_EXIT_HOST && hc.exit_req)
         status = hc.exit_status; /* hypercall EXIT */
+    if (host.savevm_done < 0)
+        status = 1; /* -savevm-at could not write its file */
     if (host.dbg) {
         if (status != PC_EXIT_HOST)
             dbg_exited(host.dbg, status);

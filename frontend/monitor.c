@@ -116,6 +116,10 @@ static const char help_text[] =
     "wheel)\n"
     "mouse_button N              set the mouse buttons (1 left, 2 right, 4 "
     "middle)\n"
+    "savevm FILE                 save the whole machine state to FILE (a\n"
+    "                            path, not a QEMU tag name; not the disks)\n"
+    "loadvm FILE                 restore the machine from FILE (same\n"
+    "                            configuration and disk images)\n"
     "system_reset                reset the machine\n"
     "system_powerdown            press the ACPI power button\n"
     "stop                        pause the machine\n"
@@ -504,6 +508,20 @@ int monitor_exec(Monitor *m, const char *line, MonitorOut out, void *opaque)
         return cmd_mouse(m, &c, 0, args);
     if (!strcmp(cmdname, "mouse_button"))
         return cmd_mouse(m, &c, 1, args);
+    if (!strcmp(cmdname, "savevm") || !strcmp(cmdname, "loadvm")) {
+        char err[400];
+        int load = cmdname[0] == 'l';
+        if (!*args) {
+            say(&c, "%s: expected a file name\n", cmdname);
+            return -1;
+        }
+        if ((load ? pc_snapshot_load : pc_snapshot_save)(m->pc, args, err,
+                                                        sizeof(err)) < 0) {
+            say(&c, "%s\n", err);
+            return -1;
+        }
+        return 0;
+    }
     if (!strcmp(cmdname, "system_reset")) {
         pc_request_reset(m->pc);
         return 0;

@@ -3,6 +3,8 @@
  * Commands: help, info status|registers|version, x and xp (/Nfmt ADDR:
  * N count, format x d u o c, size b h w g), screendump FILE.png,
  * sendkey KEYS (QEMU key names, combos with '-', e.g. ctrl-alt-delete),
+ * savevm FILE / loadvm FILE (whole-machine snapshots to and from a file
+ * path: QEMU's take a tag name inside a disk image instead),
  * system_reset, system_powerdown (no ACPI yet: says so), stop, cont,
  * quit (q); with a host display also info display and windowdump
  * FILE.png (what the host window shows, scaled: for tests).
