@@ -15,6 +15,7 @@ struct Trace {
     FILE *f;
     int own_file;
     int enabled, regs;
+    int failed; /* the output could not be written: tracing stopped */
     void (*changed)(void *opaque);
     void *owner;
     /* the instruction seen last by the hook, not yet written */
@@ -96,8 +97,25 @@ void trace_flush(Trace *t)
     fflush(out(t));
 }
 
+/* A write error on the trace output (a closed pipe such as `| head`, a
+ * full disk) stops tracing with one line; the machine runs on. */
+static int write_failed(Trace *t)
+{
+    int e = errno;
+    if (!ferror(out(t)))
+        return 0;
+    fprintf(stderr, "x86pc: trace: %s: tracing stopped\n",
+            e == EPIPE ? "the reader of the trace output went away"
+                       : strerror(e));
+    t->failed = 1;
+    t->pending = 0;
+    return 1;
+}
+
 int trace_exec(Trace *t, uint32_t lin)
 {
+    if (t->failed)
+        return 0;
     uint64_t ic = cpu_icount(t->cpu);
     CPUSeg cs;
     cpu_get_seg(t->cpu, S_CS, &cs);
@@ -116,6 +134,8 @@ int trace_exec(Trace *t, uint32_t lin)
                     (unsigned long)eip, (unsigned long)lin);
             t->pending = 0;
         }
+        if (write_failed(t))
+            return 0;
     }
     /* Record this one; its line is written when it has retired. */
     t->pending = 1;
@@ -172,6 +192,10 @@ void trace_set_enabled(Trace *t, int on)
         return;
     if (!on)
         trace_flush(t);
+    else if (t->failed) { /* "trace on" again after a write error */
+        clearerr(out(t));
+        t->failed = 0;
+    }
     t->pending = 0;
     t->enabled = on;
     install(t);

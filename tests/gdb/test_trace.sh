@@ -7,7 +7,8 @@
 #   - the trace format: first instruction, line count = instructions;
 #   - hypercalls: PRINT on stderr, ADDSYM symbols in the trace, TRACE
 #     on/off limits the trace to the traced call, BREAK stops -debugger,
-#     EXIT sets the exit status.
+#     EXIT sets the exit status;
+#   - a trace reader that goes away (| head) stops the trace, not the guest.
 . "$(dirname "$0")/common.sh"
 guest=$here/../guest
 nasm -f bin -I"$guest/" -o "$T/timer_irq.bin" "$guest/timer_irq.asm" || exit 99
@@ -78,5 +79,17 @@ rc=$?
 ok $? "with -debugger the guest still exits with 1 ($rc)"
 grep -Eq '^\(0\) Stopped, next at f000:0000[0-9a-f]{4} \(linear 000f[0-9a-f]{4}\): 66 ed' "$T/out"
 ok $? "HC_BREAK stops in the debugger after the OUT (at the IN)"
+# a trace reader that goes away (| head) stops the trace with one line on
+# stderr; the guest runs to its end
+timeout 120 ${X86PC_EMU:-} "$X86PC" -bios "$T/timer_irq.bin" -display none -m 16 \
+    -no-reboot -device isa-debug-exit,iobase=0x501,iosize=2 -icount shift=10 \
+    -rtc base=2020-01-01 -debugcon "file:$T/con4" -trace - 2>"$T/err" </dev/null |
+    head -n 3 >"$T/out"
+rc=${PIPESTATUS[0]}
+[ "$rc" -eq 1 ] && [ "$(wc -l <"$T/out")" -eq 3 ] && cmp -s "$T/con4" "$T/con1"
+ok $? "-trace - | head: the guest still runs to its end (exit $rc, same output)"
+[ "$(wc -l <"$T/err")" -eq 1 ] &&
+    grep -q 'x86pc: trace: the reader of the trace output went away: tracing stopped' "$T/err"
+ok $? "... and one line on stderr says the trace stopped"
 echo "1..$n"
 exit $fail
