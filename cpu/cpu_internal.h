@@ -139,9 +139,15 @@ struct Insn {
     uint8_t lock;
     uint8_t modrm, mod, reg, rm;
     uint8_t base, index, scale;
-    uint32_t disp;
-    uint32_t imm, imm2;
+    union {
+        uint32_t disp; /* ModRM displacement or moffs */
+        uint32_t imm2; /* far pointer selector (9A, EA), ENTER level: these
+                        * opcodes have no ModRM or moffs */
+    };
+    uint32_t imm;
 };
+/* Two to a 64-byte cache line: blocks are arrays of these. */
+_Static_assert(sizeof(Insn) <= 32, "Insn grew beyond 32 bytes");
 
 /* ---- lazy flags -------------------------------------------------------------
  * ALU handlers record the operation and its operands; the arithmetic flags
@@ -170,17 +176,23 @@ enum {
 #define TLBP_W 2u
 #define TLBP_X 4u
 typedef struct TLBEntry {
-    /* The data fast path reads one of these tag/pointer pairs: each pair
-     * lies in the first 16 bytes, so it never straddles a cache line. */
-    uint32_t tag_r, tag_w;
+    uint32_t tag_x;  /* fetch fast-path tag (see above) */
+    uint32_t lpage;  /* linear page described, or TLB_INVALID */
     uint8_t *host_r; /* host copy of the page for reads, or NULL */
     uint8_t *host_w; /* for writes (RAM), or NULL */
-    uint32_t tag_x;
-    uint32_t lpage;  /* linear page described, or TLB_INVALID */
     uint64_t ppage;  /* physical page (A20 applied) */
     uint8_t perm;    /* TLBP_* validated by walks */
     uint8_t global;  /* from a global mapping (CR4.PGE) */
 } TLBEntry;
+/* The data fast path's tags, kept apart from TLBEntry in a compact array
+ * (16 bytes an entry, four to a cache line) so the hot part of the TLB
+ * takes little cache: tag_r/tag_w as above; host is the host copy both
+ * tags refer to (a page whose read and write copies differ, e.g. PAM
+ * write-only shadow RAM over ROM, gets only the read tag). */
+typedef struct TLBFast {
+    uint32_t tag_r, tag_w;
+    uint8_t *host;
+} TLBFast;
 
 /* ---- decoded-instruction cache (decode.c) --------------------------------------
  * Decoded instructions keyed by physical address and decode mode, valid
@@ -292,6 +304,7 @@ struct CPUState {
     CPUHost host;
 
     /* MMU */
+    TLBFast tlbf[2][TLB_SIZE]; /* data fast path of tlb[][] (same index) */
     TLBEntry tlb[2][TLB_SIZE]; /* [0] supervisor, [1] user */
     uint32_t tlb_cr0, tlb_cr4; /* paging bits the TLB was filled under */
     int tlb_large;             /* an entry came from a 2/4 MiB page */
@@ -378,11 +391,11 @@ static inline uint32_t tlb_read(CPUState *c, int set, uint32_t lin,
                                 unsigned size, int acc)
 {
     if (likely(!c->slow_mem)) {
-        const TLBEntry *e = &c->tlb[set][(lin >> 12) & TLB_MASK];
+        const TLBFast *e = &c->tlbf[set][(lin >> 12) & TLB_MASK];
         uint32_t off = lin & 0xFFFu;
         if (likely(e->tag_r == (lin & ~0xFFFu) && off <= 0x1000u - size)) {
             c->stats.tlb_hits++;
-            return ld_le(e->host_r + off, size);
+            return ld_le(e->host + off, size);
         }
     }
     return lin_read_slow(c, lin, size, acc);
@@ -391,11 +404,11 @@ static inline void tlb_write(CPUState *c, int set, uint32_t lin, uint32_t v,
                              unsigned size, int acc)
 {
     if (likely(!c->slow_mem)) {
-        const TLBEntry *e = &c->tlb[set][(lin >> 12) & TLB_MASK];
+        const TLBFast *e = &c->tlbf[set][(lin >> 12) & TLB_MASK];
         uint32_t off = lin & 0xFFFu;
         if (likely(e->tag_w == (lin & ~0xFFFu) && off <= 0x1000u - size)) {
             c->stats.tlb_hits++;
-            st_le(e->host_w + off, v, size);
+            st_le(e->host + off, v, size);
             return;
         }
     }
