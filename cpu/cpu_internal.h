@@ -27,11 +27,13 @@
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define NORETURN __attribute__((noreturn))
 #define NOINLINE __attribute__((noinline))
+#define ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define likely(x) (x)
 #define unlikely(x) (x)
 #define NORETURN _Noreturn
 #define NOINLINE
+#define ALWAYS_INLINE inline
 #endif
 
 /* ---- EFLAGS bits ------------------------------------------------------ */
@@ -228,8 +230,9 @@ typedef struct Block {
 
 /* ---- the CPU ---------------------------------------------------------------- */
 struct CPUState {
-    /* hot: registers, EIP, lazy flags */
-    uint32_t regs[8];
+    /* hot: registers, EIP, lazy flags.  regs[NOREG] is always 0, so an
+     * effective address adds base and index without testing for them. */
+    uint32_t regs[9];
     uint32_t eip;
     uint32_t eflags; /* arithmetic bits valid only when cc_op == CC_EFLAGS */
     uint32_t cc_op;
@@ -475,11 +478,8 @@ static inline void mem_write(CPUState *c, int s, uint32_t off, uint32_t v,
 /* Effective address of the ModRM memory operand. */
 static inline uint32_t insn_ea(const CPUState *c, const Insn *i)
 {
-    uint32_t a = i->disp;
-    if (i->base != NOREG)
-        a += c->regs[i->base];
-    if (i->index != NOREG)
-        a += c->regs[i->index] << i->scale;
+    /* NOREG reads regs[NOREG] == 0 (and an absent index has scale 0). */
+    uint32_t a = i->disp + c->regs[i->base] + (c->regs[i->index] << i->scale);
     return i->asz ? a : (a & 0xFFFF);
 }
 /* Reads/writes the r/m operand (register or memory). */

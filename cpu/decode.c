@@ -145,6 +145,80 @@ static int group_undefined(const Insn *i)
     return 0;
 }
 
+/* The handler for a decoded instruction: the generic one from
+ * handler_table[], or a specialised one for the commonest operand forms
+ * (32-bit operands; register or memory r/m), which does the same without
+ * run-time dispatch on size and operand kind. */
+static InsnFn fast_handler(const Insn *i)
+{
+    InsnFn f = NULL;
+    int rr = i->mod == 3;
+    unsigned op = i->op;
+    if (op < 0x40 && (op & 7) <= 3) { /* ALU Eb,Gb Ev,Gv Gb,Eb Gv,Ev */
+        if (i->osz && (op & 1))
+            f = (op & 2) ? (rr ? alu_GE_rr32 : alu_GE_m32)[(op >> 3) & 7]
+                         : (rr ? alu_EG_rr32 : alu_EG_m32)[(op >> 3) & 7];
+    } else {
+        switch (op) {
+        case 0x81: case 0x83:
+            if (i->osz)
+                f = (rr ? grp1_r32 : grp1_m32)[i->reg];
+            break;
+        case 0x85:
+            if (i->osz)
+                f = rr ? op_test_EG_rr32 : op_test_EG_m32;
+            break;
+        case 0x88:
+            if (!rr)
+                f = op_mov_EG_m8;
+            break;
+        case 0x89:
+            if (i->osz)
+                f = rr ? op_mov_EG_rr32 : op_mov_EG_m32;
+            break;
+        case 0x8A:
+            if (!rr)
+                f = op_mov_GE_m8;
+            break;
+        case 0x8B:
+            if (i->osz)
+                f = rr ? op_mov_GE_rr32 : op_mov_GE_m32;
+            break;
+        case 0x8D:
+            if (i->osz && !rr)
+                f = op_lea32;
+            break;
+        case 0xC6:
+            if (!rr && i->reg == 0)
+                f = op_mov_EI_m8;
+            break;
+        case 0xC7:
+            if (i->osz && !rr && i->reg == 0)
+                f = op_mov_EI_m32;
+            break;
+        case 0x50: case 0x51: case 0x52: case 0x53:
+        case 0x54: case 0x55: case 0x56: case 0x57:
+            if (i->osz)
+                f = op_push_r32;
+            break;
+        case 0x58: case 0x59: case 0x5A: case 0x5B:
+        case 0x5C: case 0x5D: case 0x5E: case 0x5F:
+            if (i->osz)
+                f = op_pop_r32;
+            break;
+        case 0x1B6:
+            if (i->osz)
+                f = op_movzx_b32;
+            break;
+        case 0x1B7:
+            if (i->osz)
+                f = op_movzx_w32;
+            break;
+        }
+    }
+    return f ? f : handler_table[op];
+}
+
 int decode_buf(const uint8_t *b, int n, int code32, Insn *i)
 {
     int p = 0;
@@ -290,6 +364,7 @@ int decode_buf(const uint8_t *b, int n, int code32, Insn *i)
     i->fn = handler_table[i->op];
     if (info & UD || i->fn == NULL || ((info & M) && group_undefined(i)))
         return 0;
+    i->fn = fast_handler(i);
     return p;
 }
 
