@@ -367,6 +367,51 @@ void flags_set_arith(CPUState *c, uint32_t arith); /* eager result */
 /* Writes EFLAGS bits selected by mask (mask already reflects privilege). */
 void flags_write(CPUState *c, uint32_t v, uint32_t mask);
 int cond_true(CPUState *c, int cc); /* Jcc/SETcc/CMOVcc condition 0..15 */
+/* The cheap cases of cond_true(), read straight from the recorded lazy
+ * operation without materialising the flags: ZF and SF of every lazy
+ * kind come from the (size-masked) result as in flags_arith(); after
+ * CMP/SUB, CF and the unsigned and signed orderings of the operands give
+ * B, BE, L and LE; after a logic operation CF = OF = 0.  Returns the
+ * condition (0/1), or -1 when cond_true() must decide. */
+static ALWAYS_INLINE int cond_lazy(const CPUState *c, int cc)
+{
+    unsigned size = c->cc_op & 7, kind = c->cc_op >> 3;
+    uint32_t sb = sign_bit(size ? size : 1), res = c->cc_res;
+    int r;
+    if (c->cc_op == CC_EFLAGS)
+        return -1;
+    switch (cc >> 1) {
+    case 2:
+        r = res == 0;
+        break;
+    case 4:
+        r = (res & sb) != 0;
+        break;
+    default:
+        if (kind == CC_SUB) {
+            uint32_t m = size_mask(size ? size : 1);
+            uint32_t a = c->cc_src1 & m, b = c->cc_src2 & m;
+            switch (cc >> 1) {
+            case 1: r = a < b; break;
+            case 3: r = a <= b; break;
+            case 6: r = (a ^ sb) < (b ^ sb); break;
+            case 7: r = (a ^ sb) <= (b ^ sb); break;
+            default: return -1;
+            }
+        } else if (kind == CC_LOGIC) {
+            switch (cc >> 1) {
+            case 0: case 1: r = 0; break;
+            case 3: r = res == 0; break;
+            case 6: r = (res & sb) != 0; break;
+            case 7: r = res == 0 || (res & sb) != 0; break;
+            default: return -1;
+            }
+        } else {
+            return -1;
+        }
+    }
+    return (cc & 1) ? !r : r;
+}
 
 static inline void cc_set(CPUState *c, int kind, unsigned size, uint32_t res,
                           uint32_t s1, uint32_t s2)

@@ -158,6 +158,8 @@ static InsnFn fast_handler(const Insn *i)
         if (i->osz && (op & 1))
             f = (op & 2) ? (rr ? alu_GE_rr32 : alu_GE_m32)[(op >> 3) & 7]
                          : (rr ? alu_EG_rr32 : alu_EG_m32)[(op >> 3) & 7];
+    } else if ((op >= 0x70 && op <= 0x7F) || (op >= 0x180 && op <= 0x18F)) {
+        f = jcc_fast[op & 15];
     } else {
         switch (op) {
         case 0x81: case 0x83:

@@ -132,57 +132,12 @@ void flags_write(CPUState *c, uint32_t v, uint32_t mask)
 int cond_true(CPUState *c, int cc)
 {
     uint32_t f;
-    int r;
+    int r = cond_lazy(c, cc);
+    if (r >= 0)
+        return r;
     if ((cc >> 1) == 1) { /* B/NB: CF only, the common fast case */
         r = flag_cf(c);
         return (cc & 1) ? !r : r;
-    }
-    if (c->cc_op != CC_EFLAGS) {
-        /* Conditions read straight from the recorded operation, without
-         * materialising the flags: ZF and SF of every lazy kind come from
-         * the (size-masked) result as in flags_arith(); after CMP/SUB the
-         * unsigned and signed orderings of the operands are CF|ZF, SF!=OF
-         * and ZF|(SF!=OF); after a logic operation CF = OF = 0. */
-        unsigned size = c->cc_op & 7, kind = c->cc_op >> 3;
-        uint32_t sb = sign_bit(size ? size : 1), res = c->cc_res;
-        switch (cc >> 1) {
-        case 2:
-            r = res == 0;
-            return (cc & 1) ? !r : r;
-        case 4:
-            r = (res & sb) != 0;
-            return (cc & 1) ? !r : r;
-        }
-        if (kind == CC_SUB) {
-            uint32_t m = size_mask(size ? size : 1);
-            uint32_t a = c->cc_src1 & m, b = c->cc_src2 & m;
-            switch (cc >> 1) {
-            case 3:
-                r = a <= b;
-                return (cc & 1) ? !r : r;
-            case 6:
-                r = (a ^ sb) < (b ^ sb);
-                return (cc & 1) ? !r : r;
-            case 7:
-                r = (a ^ sb) <= (b ^ sb);
-                return (cc & 1) ? !r : r;
-            }
-        } else if (kind == CC_LOGIC) {
-            switch (cc >> 1) {
-            case 0:
-                r = 0;
-                return (cc & 1) ? !r : r;
-            case 3:
-                r = res == 0;
-                return (cc & 1) ? !r : r;
-            case 6:
-                r = (res & sb) != 0;
-                return (cc & 1) ? !r : r;
-            case 7:
-                r = res == 0 || (res & sb) != 0;
-                return (cc & 1) ? !r : r;
-            }
-        }
     }
     f = (c->cc_op == CC_EFLAGS) ? c->eflags : flags_arith(c);
     switch (cc >> 1) {

@@ -48,6 +48,7 @@ HANDLER(op_jcc); HANDLER(op_jmp_rel); HANDLER(op_jmp_far); HANDLER(op_call_rel);
 HANDLER(op_call_far); HANDLER(op_ret); HANDLER(op_retf); HANDLER(op_loop);
 HANDLER(op_int3); HANDLER(op_int); HANDLER(op_into); HANDLER(op_int1);
 HANDLER(op_iret); HANDLER(op_bound);
+extern const InsnFn jcc_fast[16]; /* Jcc by condition (decode.c) */
 void ctrl_grp5(CPUState *c, Insn *i);
 /* system.c */
 HANDLER(op_grp6); HANDLER(op_grp7); HANDLER(op_lar); HANDLER(op_lsl);
