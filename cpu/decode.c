@@ -166,6 +166,10 @@ static InsnFn fast_handler(const Insn *i)
             if (i->osz)
                 f = (rr ? grp1_r32 : grp1_m32)[i->reg];
             break;
+        case 0xC1: case 0xD1: case 0xD3:
+            if (i->osz && rr)
+                f = shift_r32[i->reg];
+            break;
         case 0x85:
             if (i->osz)
                 f = rr ? op_test_EG_rr32 : op_test_EG_m32;

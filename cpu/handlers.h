@@ -18,6 +18,7 @@ extern const InsnFn alu_EG_rr32[8], alu_EG_m32[8], alu_GE_rr32[8],
 HANDLER(op_test_EG_rr32); HANDLER(op_test_EG_m32);
 /* shift.c */
 HANDLER(op_grp2); HANDLER(op_shld); HANDLER(op_shrd);
+extern const InsnFn shift_r32[8]; /* by ModRM.reg, 32-bit register form */
 /* muldiv.c */
 HANDLER(op_imul_GE); HANDLER(op_imul_GEI);
 void muldiv_grp3(CPUState *c, Insn *i, unsigned size);
