@@ -114,6 +114,11 @@ typedef struct SegCache {
     uint16_t sel;
     uint16_t ar;
     uint8_t rd, wr;  /* reads/writes allowed through this register */
+    /* The same checks folded for seg_lin(): [off, off+size) is valid for
+     * reads iff (off - lo) + size - 1 <= lim_r, computed without wrapping
+     * (64-bit); -1 when no read is valid.  lim_w likewise for writes.
+     * Set by seg_set_cache() with the fields above. */
+    int64_t lim_r, lim_w;
 } SegCache;
 
 /* ---- decoded instruction ---------------------------------------------------
@@ -503,9 +508,9 @@ static inline uint32_t seg_lin(CPUState *c, int s, uint32_t off, unsigned size,
                                int write)
 {
     const SegCache *sc = &c->seg[s];
-    uint32_t end = off + size - 1;
-    if (unlikely(!(write ? sc->wr : sc->rd) || off < sc->lo ||
-                 end > sc->hi || end < off))
+    /* rd/wr, off >= lo, off + size - 1 <= hi and no wrap, in one test */
+    if (unlikely((int64_t)(uint32_t)(off - sc->lo) + (int64_t)(size - 1) >
+                 (write ? sc->lim_w : sc->lim_r)))
         seg_fault(c, s);
     return sc->base + off;
 }
