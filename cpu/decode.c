@@ -460,16 +460,16 @@ void icache_flush(CPUState *c)
         c->bcache[k].pa = 1;
 }
 
-/* Instructions after which a block ends: control transfers, I/O (a device
- * may remap memory or raise an interrupt), and anything that changes
- * paging, privilege, the flags that need per-instruction handling, or the
- * decode mode. */
+/* Instructions after which a block ends: unconditional control transfers,
+ * I/O (a device may remap memory or raise an interrupt), and anything that
+ * changes paging, privilege, the flags that need per-instruction handling,
+ * or the decode mode.  A conditional jump does not end its block: the
+ * block loop stops when one is taken (EIP is not the next instruction's),
+ * and runs on without a new block lookup when it is not. */
 static int ends_block(const Insn *i)
 {
     unsigned op = i->op;
     if (op < 0x100) {
-        if (op >= 0x70 && op <= 0x7F)
-            return 1; /* Jcc */
         if (op >= 0x6C && op <= 0x6F)
             return 1; /* INS/OUTS */
         if (op >= 0xE0 && op <= 0xEF)
@@ -491,8 +491,6 @@ static int ends_block(const Insn *i)
         return 0;
     }
     op &= 0xFF;
-    if (op >= 0x80 && op <= 0x8F)
-        return 1; /* Jcc near */
     switch (op) {
     case 0x00: case 0x01: /* LLDT/LTR/LGDT/LIDT/LMSW/INVLPG... */
     case 0x05: case 0x06: case 0x07: /* SYSCALL, CLTS, SYSRET */
