@@ -7,9 +7,18 @@
 
 /* ---- TLB ---------------------------------------------------------------- */
 
-static void entry_clear(TLBEntry *e)
+/* The fast-path tags of an entry (same set and index). */
+static TLBFast *fast_of(CPUState *c, const TLBEntry *e)
 {
-    e->tag_r = e->tag_w = e->tag_x = TLB_INVALID;
+    return &c->tlbf[0][0] + (e - &c->tlb[0][0]);
+}
+
+static void entry_clear(CPUState *c, TLBEntry *e)
+{
+    TLBFast *f = fast_of(c, e);
+    f->tag_r = f->tag_w = TLB_INVALID;
+    f->host = NULL;
+    e->tag_x = TLB_INVALID;
     e->lpage = TLB_INVALID;
     e->perm = 0;
     e->global = 0;
@@ -20,7 +29,7 @@ void tlb_flush_all(CPUState *c)
 {
     for (unsigned s = 0; s < 2; s++)
         for (unsigned k = 0; k < TLB_SIZE; k++)
-            entry_clear(&c->tlb[s][k]);
+            entry_clear(c, &c->tlb[s][k]);
     c->tlb_large = 0;
     c->stats.tlb_flushes++;
 }
@@ -34,7 +43,7 @@ void tlb_flush_nonglobal(CPUState *c)
     for (unsigned s = 0; s < 2; s++)
         for (unsigned k = 0; k < TLB_SIZE; k++)
             if (!c->tlb[s][k].global)
-                entry_clear(&c->tlb[s][k]);
+                entry_clear(c, &c->tlb[s][k]);
     c->stats.tlb_flushes++;
 }
 
@@ -50,7 +59,7 @@ void tlb_flush_page(CPUState *c, uint32_t lin)
     for (unsigned s = 0; s < 2; s++) {
         TLBEntry *e = &c->tlb[s][(lin >> 12) & TLB_MASK];
         if (e->lpage == (lin & ~0xFFFu))
-            entry_clear(e);
+            entry_clear(c, e);
     }
     c->stats.tlb_invlpg++;
 }
@@ -71,15 +80,17 @@ void tlb_code_page(CPUState *c, uint64_t ppage)
     for (unsigned s = 0; s < 2; s++)
         for (unsigned k = 0; k < TLB_SIZE; k++)
             if (c->tlb[s][k].ppage == ppage)
-                c->tlb[s][k].tag_w = TLB_INVALID;
+                c->tlbf[s][k].tag_w = TLB_INVALID;
 }
 
-static void set_tags(TLBEntry *e, PhysMem *pm)
+static void set_tags(CPUState *c, TLBEntry *e)
 {
-    e->tag_r = (e->perm & TLBP_R) && e->host_r ? e->lpage : TLB_INVALID;
+    TLBFast *f = fast_of(c, e);
+    f->host = e->host_r ? e->host_r : e->host_w;
+    f->tag_r = (e->perm & TLBP_R) && e->host_r ? e->lpage : TLB_INVALID;
     e->tag_x = (e->perm & TLBP_X) && e->host_r ? e->lpage : TLB_INVALID;
-    e->tag_w = (e->perm & TLBP_W) && e->host_w &&
-                       !phys_code_page(pm, e->ppage)
+    f->tag_w = (e->perm & TLBP_W) && e->host_w && e->host_w == f->host &&
+                       !phys_code_page(c->mem, e->ppage)
                    ? e->lpage
                    : TLB_INVALID;
 }
@@ -131,14 +142,14 @@ TLBEntry *tlb_lookup(CPUState *c, uint32_t lin, int acc)
             c->tlb_large = 1;
     }
     if (e->lpage != lp || e->ppage != pa) {
-        entry_clear(e);
+        entry_clear(c, e);
         e->lpage = lp;
         e->ppage = pa;
         phys_page_map(c->mem, pa, &e->host_r, &e->host_w);
     }
     e->perm |= (uint8_t)grant;
     e->global = (uint8_t)global;
-    set_tags(e, c->mem);
+    set_tags(c, e);
     return e;
 }
 

@@ -4,8 +4,8 @@
 #include "cpu/handlers.h"
 
 /* kind: 0 ADD, 1 OR, 2 ADC, 3 SBB, 4 AND, 5 SUB, 6 XOR, 7 CMP. */
-static uint32_t alu(CPUState *c, int kind, uint32_t a, uint32_t b,
-                    unsigned size)
+static ALWAYS_INLINE uint32_t alu_inl(CPUState *c, int kind, uint32_t a,
+                                      uint32_t b, unsigned size)
 {
     uint32_t m = size_mask(size), r, cin;
     a &= m;
@@ -45,6 +45,98 @@ static uint32_t alu(CPUState *c, int kind, uint32_t a, uint32_t b,
         cc_set(c, CC_LOGIC, size, r, 0, 0);
         return r;
     }
+}
+
+static uint32_t alu(CPUState *c, int kind, uint32_t a, uint32_t b,
+                    unsigned size)
+{
+    return alu_inl(c, kind, a, b, size);
+}
+
+/* ---- specialised 32-bit forms (decode.c fast_handler) ----------------------
+ * The same steps as op_alu_EG/op_alu_GE/op_grp1/op_test_EG for one
+ * operation, operand size 32 and a register (rr) or memory (m) r/m
+ * operand: the kind and size are constants, so alu_inl() folds. */
+#define ALU32_FORMS(name, kind)                                                \
+    static void name##_EG_rr(CPUState *c, Insn *i)                             \
+    {                                                                          \
+        uint32_t r = alu_inl(c, kind, c->regs[i->rm], c->regs[i->reg], 4);    \
+        if (kind != 7)                                                         \
+            c->regs[i->rm] = r;                                                \
+    }                                                                          \
+    static void name##_EG_m(CPUState *c, Insn *i)                              \
+    {                                                                          \
+        uint32_t lin, a;                                                       \
+        if (kind == 7) {                                                       \
+            alu_inl(c, 7, mem_read(c, i->seg, insn_ea(c, i), 4),               \
+                    c->regs[i->reg], 4);                                       \
+            return;                                                            \
+        }                                                                      \
+        lin = seg_lin(c, i->seg, insn_ea(c, i), 4, 1);                         \
+        if (unlikely(c->slow_mem))                                             \
+            lin_probe_write(c, lin, 4);                                        \
+        a = lin_read(c, lin, 4);                                               \
+        lin_write(c, lin, alu_inl(c, kind, a, c->regs[i->reg], 4), 4);        \
+    }                                                                          \
+    static void name##_GE_rr(CPUState *c, Insn *i)                             \
+    {                                                                          \
+        uint32_t r = alu_inl(c, kind, c->regs[i->reg], c->regs[i->rm], 4);    \
+        if (kind != 7)                                                         \
+            c->regs[i->reg] = r;                                               \
+    }                                                                          \
+    static void name##_GE_m(CPUState *c, Insn *i)                              \
+    {                                                                          \
+        uint32_t b = mem_read(c, i->seg, insn_ea(c, i), 4);                    \
+        uint32_t r = alu_inl(c, kind, c->regs[i->reg], b, 4);                  \
+        if (kind != 7)                                                         \
+            c->regs[i->reg] = r;                                               \
+    }                                                                          \
+    static void name##_I_r(CPUState *c, Insn *i)                               \
+    {                                                                          \
+        uint32_t imm = i->op == 0x83 ? sext(i->imm, 1) : i->imm;               \
+        uint32_t r = alu_inl(c, kind, c->regs[i->rm], imm, 4);                 \
+        if (kind != 7)                                                         \
+            c->regs[i->rm] = r;                                                \
+    }                                                                          \
+    static void name##_I_m(CPUState *c, Insn *i)                               \
+    {                                                                          \
+        uint32_t imm = i->op == 0x83 ? sext(i->imm, 1) : i->imm;               \
+        uint32_t lin, a;                                                       \
+        if (kind == 7) {                                                       \
+            alu_inl(c, 7, mem_read(c, i->seg, insn_ea(c, i), 4), imm, 4);      \
+            return;                                                            \
+        }                                                                      \
+        lin = seg_lin(c, i->seg, insn_ea(c, i), 4, 1);                         \
+        if (unlikely(c->slow_mem))                                             \
+            lin_probe_write(c, lin, 4);                                        \
+        a = lin_read(c, lin, 4);                                               \
+        lin_write(c, lin, alu_inl(c, kind, a, imm, 4), 4);                     \
+    }
+ALU32_FORMS(add32, 0)
+ALU32_FORMS(or32, 1)
+ALU32_FORMS(and32, 4)
+ALU32_FORMS(sub32, 5)
+ALU32_FORMS(xor32, 6)
+ALU32_FORMS(cmp32, 7)
+#undef ALU32_FORMS
+#define ALU32_TABLE(form)                                                      \
+    {add32_##form, or32_##form, NULL, NULL,                                    \
+     and32_##form, sub32_##form, xor32_##form, cmp32_##form}
+const InsnFn alu_EG_rr32[8] = ALU32_TABLE(EG_rr);
+const InsnFn alu_EG_m32[8] = ALU32_TABLE(EG_m);
+const InsnFn alu_GE_rr32[8] = ALU32_TABLE(GE_rr);
+const InsnFn alu_GE_m32[8] = ALU32_TABLE(GE_m);
+const InsnFn grp1_r32[8] = ALU32_TABLE(I_r);
+const InsnFn grp1_m32[8] = ALU32_TABLE(I_m);
+#undef ALU32_TABLE
+
+HANDLER(op_test_EG_rr32)
+{
+    alu_inl(c, 4, c->regs[i->rm], c->regs[i->reg], 4);
+}
+HANDLER(op_test_EG_m32)
+{
+    alu_inl(c, 4, mem_read(c, i->seg, insn_ea(c, i), 4), c->regs[i->reg], 4);
 }
 
 /* op Eb,Gb / op Ev,Gv */

@@ -27,11 +27,13 @@
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define NORETURN __attribute__((noreturn))
 #define NOINLINE __attribute__((noinline))
+#define ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define likely(x) (x)
 #define unlikely(x) (x)
 #define NORETURN _Noreturn
 #define NOINLINE
+#define ALWAYS_INLINE inline
 #endif
 
 /* ---- EFLAGS bits ------------------------------------------------------ */
@@ -112,6 +114,11 @@ typedef struct SegCache {
     uint16_t sel;
     uint16_t ar;
     uint8_t rd, wr;  /* reads/writes allowed through this register */
+    /* The same checks folded for seg_lin(): [off, off+size) is valid for
+     * reads iff (off - lo) + size - 1 <= lim_r, computed without wrapping
+     * (64-bit); -1 when no read is valid.  lim_w likewise for writes.
+     * Set by seg_set_cache() with the fields above. */
+    int64_t lim_r, lim_w;
 } SegCache;
 
 /* ---- decoded instruction ---------------------------------------------------
@@ -139,9 +146,15 @@ struct Insn {
     uint8_t lock;
     uint8_t modrm, mod, reg, rm;
     uint8_t base, index, scale;
-    uint32_t disp;
-    uint32_t imm, imm2;
+    union {
+        uint32_t disp; /* ModRM displacement or moffs */
+        uint32_t imm2; /* far pointer selector (9A, EA), ENTER level: these
+                        * opcodes have no ModRM or moffs */
+    };
+    uint32_t imm;
 };
+/* Two to a 64-byte cache line: blocks are arrays of these. */
+_Static_assert(sizeof(Insn) <= 32, "Insn grew beyond 32 bytes");
 
 /* ---- lazy flags -------------------------------------------------------------
  * ALU handlers record the operation and its operands; the arithmetic flags
@@ -170,17 +183,23 @@ enum {
 #define TLBP_W 2u
 #define TLBP_X 4u
 typedef struct TLBEntry {
-    /* The data fast path reads one of these tag/pointer pairs: each pair
-     * lies in the first 16 bytes, so it never straddles a cache line. */
-    uint32_t tag_r, tag_w;
+    uint32_t tag_x;  /* fetch fast-path tag (see above) */
+    uint32_t lpage;  /* linear page described, or TLB_INVALID */
     uint8_t *host_r; /* host copy of the page for reads, or NULL */
     uint8_t *host_w; /* for writes (RAM), or NULL */
-    uint32_t tag_x;
-    uint32_t lpage;  /* linear page described, or TLB_INVALID */
     uint64_t ppage;  /* physical page (A20 applied) */
     uint8_t perm;    /* TLBP_* validated by walks */
     uint8_t global;  /* from a global mapping (CR4.PGE) */
 } TLBEntry;
+/* The data fast path's tags, kept apart from TLBEntry in a compact array
+ * (16 bytes an entry, four to a cache line) so the hot part of the TLB
+ * takes little cache: tag_r/tag_w as above; host is the host copy both
+ * tags refer to (a page whose read and write copies differ, e.g. PAM
+ * write-only shadow RAM over ROM, gets only the read tag). */
+typedef struct TLBFast {
+    uint32_t tag_r, tag_w;
+    uint8_t *host;
+} TLBFast;
 
 /* ---- decoded-instruction cache (decode.c) --------------------------------------
  * Decoded instructions keyed by physical address and decode mode, valid
@@ -216,8 +235,9 @@ typedef struct Block {
 
 /* ---- the CPU ---------------------------------------------------------------- */
 struct CPUState {
-    /* hot: registers, EIP, lazy flags */
-    uint32_t regs[8];
+    /* hot: registers, EIP, lazy flags.  regs[NOREG] is always 0, so an
+     * effective address adds base and index without testing for them. */
+    uint32_t regs[9];
     uint32_t eip;
     uint32_t eflags; /* arithmetic bits valid only when cc_op == CC_EFLAGS */
     uint32_t cc_op;
@@ -292,6 +312,7 @@ struct CPUState {
     CPUHost host;
 
     /* MMU */
+    TLBFast tlbf[2][TLB_SIZE]; /* data fast path of tlb[][] (same index) */
     TLBEntry tlb[2][TLB_SIZE]; /* [0] supervisor, [1] user */
     uint32_t tlb_cr0, tlb_cr4; /* paging bits the TLB was filled under */
     int tlb_large;             /* an entry came from a 2/4 MiB page */
@@ -351,6 +372,51 @@ void flags_set_arith(CPUState *c, uint32_t arith); /* eager result */
 /* Writes EFLAGS bits selected by mask (mask already reflects privilege). */
 void flags_write(CPUState *c, uint32_t v, uint32_t mask);
 int cond_true(CPUState *c, int cc); /* Jcc/SETcc/CMOVcc condition 0..15 */
+/* The cheap cases of cond_true(), read straight from the recorded lazy
+ * operation without materialising the flags: ZF and SF of every lazy
+ * kind come from the (size-masked) result as in flags_arith(); after
+ * CMP/SUB, CF and the unsigned and signed orderings of the operands give
+ * B, BE, L and LE; after a logic operation CF = OF = 0.  Returns the
+ * condition (0/1), or -1 when cond_true() must decide. */
+static ALWAYS_INLINE int cond_lazy(const CPUState *c, int cc)
+{
+    unsigned size = c->cc_op & 7, kind = c->cc_op >> 3;
+    uint32_t sb = sign_bit(size ? size : 1), res = c->cc_res;
+    int r;
+    if (c->cc_op == CC_EFLAGS)
+        return -1;
+    switch (cc >> 1) {
+    case 2:
+        r = res == 0;
+        break;
+    case 4:
+        r = (res & sb) != 0;
+        break;
+    default:
+        if (kind == CC_SUB) {
+            uint32_t m = size_mask(size ? size : 1);
+            uint32_t a = c->cc_src1 & m, b = c->cc_src2 & m;
+            switch (cc >> 1) {
+            case 1: r = a < b; break;
+            case 3: r = a <= b; break;
+            case 6: r = (a ^ sb) < (b ^ sb); break;
+            case 7: r = (a ^ sb) <= (b ^ sb); break;
+            default: return -1;
+            }
+        } else if (kind == CC_LOGIC) {
+            switch (cc >> 1) {
+            case 0: case 1: r = 0; break;
+            case 3: r = res == 0; break;
+            case 6: r = (res & sb) != 0; break;
+            case 7: r = res == 0 || (res & sb) != 0; break;
+            default: return -1;
+            }
+        } else {
+            return -1;
+        }
+    }
+    return (cc & 1) ? !r : r;
+}
 
 static inline void cc_set(CPUState *c, int kind, unsigned size, uint32_t res,
                           uint32_t s1, uint32_t s2)
@@ -378,11 +444,11 @@ static inline uint32_t tlb_read(CPUState *c, int set, uint32_t lin,
                                 unsigned size, int acc)
 {
     if (likely(!c->slow_mem)) {
-        const TLBEntry *e = &c->tlb[set][(lin >> 12) & TLB_MASK];
+        const TLBFast *e = &c->tlbf[set][(lin >> 12) & TLB_MASK];
         uint32_t off = lin & 0xFFFu;
         if (likely(e->tag_r == (lin & ~0xFFFu) && off <= 0x1000u - size)) {
             c->stats.tlb_hits++;
-            return ld_le(e->host_r + off, size);
+            return ld_le(e->host + off, size);
         }
     }
     return lin_read_slow(c, lin, size, acc);
@@ -391,11 +457,11 @@ static inline void tlb_write(CPUState *c, int set, uint32_t lin, uint32_t v,
                              unsigned size, int acc)
 {
     if (likely(!c->slow_mem)) {
-        const TLBEntry *e = &c->tlb[set][(lin >> 12) & TLB_MASK];
+        const TLBFast *e = &c->tlbf[set][(lin >> 12) & TLB_MASK];
         uint32_t off = lin & 0xFFFu;
         if (likely(e->tag_w == (lin & ~0xFFFu) && off <= 0x1000u - size)) {
             c->stats.tlb_hits++;
-            st_le(e->host_w + off, v, size);
+            st_le(e->host + off, v, size);
             return;
         }
     }
@@ -442,9 +508,9 @@ static inline uint32_t seg_lin(CPUState *c, int s, uint32_t off, unsigned size,
                                int write)
 {
     const SegCache *sc = &c->seg[s];
-    uint32_t end = off + size - 1;
-    if (unlikely(!(write ? sc->wr : sc->rd) || off < sc->lo ||
-                 end > sc->hi || end < off))
+    /* rd/wr, off >= lo, off + size - 1 <= hi and no wrap, in one test */
+    if (unlikely((int64_t)(uint32_t)(off - sc->lo) + (int64_t)(size - 1) >
+                 (write ? sc->lim_w : sc->lim_r)))
         seg_fault(c, s);
     return sc->base + off;
 }
@@ -462,11 +528,8 @@ static inline void mem_write(CPUState *c, int s, uint32_t off, uint32_t v,
 /* Effective address of the ModRM memory operand. */
 static inline uint32_t insn_ea(const CPUState *c, const Insn *i)
 {
-    uint32_t a = i->disp;
-    if (i->base != NOREG)
-        a += c->regs[i->base];
-    if (i->index != NOREG)
-        a += c->regs[i->index] << i->scale;
+    /* NOREG reads regs[NOREG] == 0 (and an absent index has scale 0). */
+    uint32_t a = i->disp + c->regs[i->base] + (c->regs[i->index] << i->scale);
     return i->asz ? a : (a & 0xFFFF);
 }
 /* Reads/writes the r/m operand (register or memory). */

@@ -77,6 +77,9 @@ static void get_seg(In *in, SegCache *s)
     s->ar = G16(in);
     s->rd = G8(in);
     s->wr = G8(in);
+    /* derived: the one-compare limit checks (see seg_set_cache) */
+    s->lim_r = s->rd ? (int64_t)s->hi - (int64_t)s->lo : -1;
+    s->lim_w = s->wr ? (int64_t)s->hi - (int64_t)s->lo : -1;
 }
 
 size_t cpu_save(const CPUState *c, uint8_t *buf, size_t cap)

@@ -23,6 +23,28 @@ HANDLER(op_jcc)
     }
 }
 
+/* Jcc specialised per condition (decode.c fast_handler): the condition
+ * is a constant, so the lazy-flag test folds to a few instructions. */
+#define JCC_FAST(cc)                                                           \
+    static void jcc_##cc(CPUState *c, Insn *i)                                 \
+    {                                                                          \
+        int r = cond_lazy(c, cc);                                              \
+        if (r < 0)                                                             \
+            r = cond_true(c, cc);                                              \
+        if (r) {                                                               \
+            uint32_t d = i->op < 0x100 ? sext(i->imm, 1)                       \
+                                       : (i->osz ? i->imm : sext(i->imm, 2));  \
+            near_branch(c, c->eip + d, i->osz);                                \
+        }                                                                      \
+    }
+JCC_FAST(0) JCC_FAST(1) JCC_FAST(2) JCC_FAST(3) JCC_FAST(4) JCC_FAST(5)
+JCC_FAST(6) JCC_FAST(7) JCC_FAST(8) JCC_FAST(9) JCC_FAST(10) JCC_FAST(11)
+JCC_FAST(12) JCC_FAST(13) JCC_FAST(14) JCC_FAST(15)
+#undef JCC_FAST
+const InsnFn jcc_fast[16] = {jcc_0, jcc_1, jcc_2, jcc_3, jcc_4, jcc_5,
+                             jcc_6, jcc_7, jcc_8, jcc_9, jcc_10, jcc_11,
+                             jcc_12, jcc_13, jcc_14, jcc_15};
+
 HANDLER(op_jmp_rel)
 {
     uint32_t d = i->op == 0xEB ? sext(i->imm, 1) : (i->osz ? i->imm : sext(i->imm, 2));

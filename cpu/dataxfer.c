@@ -232,3 +232,37 @@ HANDLER(op_lfp)
 
 HANDLER(op_nop) { (void)c; (void)i; }
 HANDLER(op_nop_E) { (void)c; (void)i; } /* 0F 18-1F: hint NOPs, no access */
+
+/* ---- specialised forms (decode.c picks them for the operand form) --------
+ * Each does exactly what the generic handler does for that form, without
+ * the run-time size and register/memory dispatch.  rr: ModRM register
+ * operand; m: memory operand; 32: 32-bit operand size. */
+HANDLER(op_mov_EG_rr32) { c->regs[i->rm] = c->regs[i->reg]; }
+HANDLER(op_mov_EG_m32)
+{
+    mem_write(c, i->seg, insn_ea(c, i), c->regs[i->reg], 4);
+}
+HANDLER(op_mov_GE_rr32) { c->regs[i->reg] = c->regs[i->rm]; }
+HANDLER(op_mov_GE_m32)
+{
+    c->regs[i->reg] = mem_read(c, i->seg, insn_ea(c, i), 4);
+}
+HANDLER(op_mov_EG_m8)
+{
+    mem_write(c, i->seg, insn_ea(c, i), reg_read(c, i->reg, 1), 1);
+}
+HANDLER(op_mov_GE_m8)
+{
+    reg_write(c, i->reg, mem_read(c, i->seg, insn_ea(c, i), 1), 1);
+}
+HANDLER(op_mov_EI_m32) /* C7 /0 (decode rejects other reg values) */
+{
+    mem_write(c, i->seg, insn_ea(c, i), i->imm, 4);
+}
+HANDLER(op_mov_EI_m8) /* C6 /0 */
+{
+    mem_write(c, i->seg, insn_ea(c, i), i->imm, 1);
+}
+HANDLER(op_lea32) { c->regs[i->reg] = insn_ea(c, i); }
+HANDLER(op_movzx_b32) { c->regs[i->reg] = rm_read(c, i, 1); }
+HANDLER(op_movzx_w32) { c->regs[i->reg] = rm_read(c, i, 2); }

@@ -145,6 +145,86 @@ static int group_undefined(const Insn *i)
     return 0;
 }
 
+/* The handler for a decoded instruction: the generic one from
+ * handler_table[], or a specialised one for the commonest operand forms
+ * (32-bit operands; register or memory r/m), which does the same without
+ * run-time dispatch on size and operand kind. */
+static InsnFn fast_handler(const Insn *i)
+{
+    InsnFn f = NULL;
+    int rr = i->mod == 3;
+    unsigned op = i->op;
+    if (op < 0x40 && (op & 7) <= 3) { /* ALU Eb,Gb Ev,Gv Gb,Eb Gv,Ev */
+        if (i->osz && (op & 1))
+            f = (op & 2) ? (rr ? alu_GE_rr32 : alu_GE_m32)[(op >> 3) & 7]
+                         : (rr ? alu_EG_rr32 : alu_EG_m32)[(op >> 3) & 7];
+    } else if ((op >= 0x70 && op <= 0x7F) || (op >= 0x180 && op <= 0x18F)) {
+        f = jcc_fast[op & 15];
+    } else {
+        switch (op) {
+        case 0x81: case 0x83:
+            if (i->osz)
+                f = (rr ? grp1_r32 : grp1_m32)[i->reg];
+            break;
+        case 0xC1: case 0xD1: case 0xD3:
+            if (i->osz && rr)
+                f = shift_r32[i->reg];
+            break;
+        case 0x85:
+            if (i->osz)
+                f = rr ? op_test_EG_rr32 : op_test_EG_m32;
+            break;
+        case 0x88:
+            if (!rr)
+                f = op_mov_EG_m8;
+            break;
+        case 0x89:
+            if (i->osz)
+                f = rr ? op_mov_EG_rr32 : op_mov_EG_m32;
+            break;
+        case 0x8A:
+            if (!rr)
+                f = op_mov_GE_m8;
+            break;
+        case 0x8B:
+            if (i->osz)
+                f = rr ? op_mov_GE_rr32 : op_mov_GE_m32;
+            break;
+        case 0x8D:
+            if (i->osz && !rr)
+                f = op_lea32;
+            break;
+        case 0xC6:
+            if (!rr && i->reg == 0)
+                f = op_mov_EI_m8;
+            break;
+        case 0xC7:
+            if (i->osz && !rr && i->reg == 0)
+                f = op_mov_EI_m32;
+            break;
+        case 0x50: case 0x51: case 0x52: case 0x53:
+        case 0x54: case 0x55: case 0x56: case 0x57:
+            if (i->osz)
+                f = op_push_r32;
+            break;
+        case 0x58: case 0x59: case 0x5A: case 0x5B:
+        case 0x5C: case 0x5D: case 0x5E: case 0x5F:
+            if (i->osz)
+                f = op_pop_r32;
+            break;
+        case 0x1B6:
+            if (i->osz)
+                f = op_movzx_b32;
+            break;
+        case 0x1B7:
+            if (i->osz)
+                f = op_movzx_w32;
+            break;
+        }
+    }
+    return f ? f : handler_table[op];
+}
+
 int decode_buf(const uint8_t *b, int n, int code32, Insn *i)
 {
     int p = 0;
@@ -290,6 +370,7 @@ int decode_buf(const uint8_t *b, int n, int code32, Insn *i)
     i->fn = handler_table[i->op];
     if (info & UD || i->fn == NULL || ((info & M) && group_undefined(i)))
         return 0;
+    i->fn = fast_handler(i);
     return p;
 }
 
@@ -379,16 +460,16 @@ void icache_flush(CPUState *c)
         c->bcache[k].pa = 1;
 }
 
-/* Instructions after which a block ends: control transfers, I/O (a device
- * may remap memory or raise an interrupt), and anything that changes
- * paging, privilege, the flags that need per-instruction handling, or the
- * decode mode. */
+/* Instructions after which a block ends: unconditional control transfers,
+ * I/O (a device may remap memory or raise an interrupt), and anything that
+ * changes paging, privilege, the flags that need per-instruction handling,
+ * or the decode mode.  A conditional jump does not end its block: the
+ * block loop stops when one is taken (EIP is not the next instruction's),
+ * and runs on without a new block lookup when it is not. */
 static int ends_block(const Insn *i)
 {
     unsigned op = i->op;
     if (op < 0x100) {
-        if (op >= 0x70 && op <= 0x7F)
-            return 1; /* Jcc */
         if (op >= 0x6C && op <= 0x6F)
             return 1; /* INS/OUTS */
         if (op >= 0xE0 && op <= 0xEF)
@@ -410,8 +491,6 @@ static int ends_block(const Insn *i)
         return 0;
     }
     op &= 0xFF;
-    if (op >= 0x80 && op <= 0x8F)
-        return 1; /* Jcc near */
     switch (op) {
     case 0x00: case 0x01: /* LLDT/LTR/LGDT/LIDT/LMSW/INVLPG... */
     case 0x05: case 0x06: case 0x07: /* SYSCALL, CLTS, SYSRET */

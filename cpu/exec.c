@@ -268,8 +268,10 @@ static void exec_one(CPUState *c)
 }
 
 /* Runs a decoded block from CS:EIP (at least one instruction).  Falls back
- * to exec_one() whenever the block cannot be used as a whole. */
-static inline void exec_block(CPUState *c, uint64_t end)
+ * to exec_one() whenever the block cannot be used as a whole.  Kept out of
+ * cpu_run(): a function that calls setjmp() keeps its variables in memory
+ * across calls, which would put the loop's state on the stack. */
+static NOINLINE void exec_block(CPUState *c, uint64_t end)
 {
     const SegCache *cs = &c->seg[S_CS];
     uint32_t eip = c->eip, lin = cs->base + eip;

@@ -132,7 +132,9 @@ void flags_write(CPUState *c, uint32_t v, uint32_t mask)
 int cond_true(CPUState *c, int cc)
 {
     uint32_t f;
-    int r;
+    int r = cond_lazy(c, cc);
+    if (r >= 0)
+        return r;
     if ((cc >> 1) == 1) { /* B/NB: CF only, the common fast case */
         r = flag_cf(c);
         return (cc & 1) ? !r : r;

@@ -48,6 +48,10 @@ void seg_set_cache(CPUState *c, int s, uint16_t sel, uint32_t base,
             }
         }
     }
+    /* hi - lo is negative when nothing is valid (16-bit expand-down
+     * segment with a limit of 64 KiB or more) */
+    sc->lim_r = sc->rd ? (int64_t)sc->hi - (int64_t)sc->lo : -1;
+    sc->lim_w = sc->wr ? (int64_t)sc->hi - (int64_t)sc->lo : -1;
 }
 
 /* Real mode and virtual-8086 mode: base = selector * 16.  Real mode keeps

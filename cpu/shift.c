@@ -17,12 +17,14 @@ static uint32_t szp(uint32_t r, unsigned size)
 }
 
 /* Returns the result; updates flags.  kind = ModRM.reg. */
-static uint32_t shift_op(CPUState *c, int kind, uint32_t a, unsigned count,
-                         unsigned size)
+static ALWAYS_INLINE uint32_t shift_op(CPUState *c, int kind, uint32_t a,
+                                       unsigned count, unsigned size)
 {
     unsigned bits = size * 8;
     uint32_t m = size_mask(size), sb = sign_bit(size);
-    uint32_t f = cpu_eflags(c) & F_ARITH, r = a & m, cf;
+    /* Rotates keep the other flags; shifts set all six, so they need not
+     * materialise the old ones. */
+    uint32_t f = kind < 4 ? cpu_eflags(c) & F_ARITH : 0, r = a & m, cf;
     uint64_t w;
     a &= m;
     switch (kind) {
@@ -121,6 +123,29 @@ HANDLER(op_grp2)
     r = shift_op(c, i->reg, a, count, size);
     rmw_end(c, i, lin, r, size);
 }
+
+/* SHL/SHR/SAR with a 32-bit register operand (decode.c fast_handler):
+ * op_grp2 with the operation and size constant. */
+#define SHIFT_R32(name, kind)                                                  \
+    static void name(CPUState *c, Insn *i)                                     \
+    {                                                                          \
+        unsigned count;                                                        \
+        switch (i->op) {                                                       \
+        case 0xC1: count = i->imm & 0xFF; break;                               \
+        case 0xD1: count = 1; break;                                           \
+        default: count = c->regs[R_ECX] & 0xFF; break;                         \
+        }                                                                      \
+        count &= 0x1F;                                                         \
+        if (count == 0)                                                        \
+            return;                                                            \
+        c->regs[i->rm] = shift_op(c, kind, c->regs[i->rm], count, 4);         \
+    }
+SHIFT_R32(shl32_r, 4)
+SHIFT_R32(shr32_r, 5)
+SHIFT_R32(sar32_r, 7)
+#undef SHIFT_R32
+const InsnFn shift_r32[8] = {NULL, NULL, NULL, NULL,
+                             shl32_r, shr32_r, shl32_r, sar32_r};
 
 /* SHLD Ev,Gv,Ib/CL.  For 16-bit operands and counts 17..31 the result is
  * undefined; this model shifts the 48-bit value op1:op2:op1 like the P6. */

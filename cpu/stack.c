@@ -35,6 +35,14 @@ HANDLER(op_pop_r)
     reg_write(c, i->op & 7, v, size); /* POP SP: the popped value wins */
 }
 
+/* Specialised 32-bit forms (decode.c fast_handler). */
+HANDLER(op_push_r32) { push(c, c->regs[i->op & 7], 4); }
+HANDLER(op_pop_r32)
+{
+    uint32_t v = pop(c, 4);
+    c->regs[i->op & 7] = v; /* POP ESP: the popped value wins */
+}
+
 static int seg_of_op(uint16_t op)
 {
     switch (op) {
