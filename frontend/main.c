@@ -1411,6 +1411,11 @@ int main(int argc, char **argv)
         status = hc.exit_status; /* hypercall EXIT */
     if (host.savevm_done < 0)
         status = 1; /* -savevm-at could not write its file */
+    if (o.have_savevm && host.savevm_done == 0)
+        fprintf(stderr, "x86pc: -savevm-at: the machine stopped after %llu "
+                "instructions, before %llu: no snapshot written to %s\n",
+                (unsigned long long)cpu_icount(pc_cpu(pc)),
+                (unsigned long long)o.savevm_at, o.savevm_path);
     if (host.dbg) {
         if (status != PC_EXIT_HOST)
             dbg_exited(host.dbg, status);

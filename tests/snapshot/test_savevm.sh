@@ -191,4 +191,15 @@ q=$((size / 4))
   tail -c +"$((q + 65))" "$snap"; } >"$dir/garbage.snap"
 bad "garbage in the device state" "corrupted" -loadvm "$dir/garbage.snap"
 bad "missing file" "cannot open" -loadvm "$dir/none.snap"
+# -savevm-at N beyond the end of the run: the guest's exit status, and one
+# line saying that nothing was written
+run -savevm-at "999999999999,$dir/never.snap" >/dev/null 2>"$dir/en"
+st=$?
+if [ "$st" -eq "$st1" ] && [ ! -e "$dir/never.snap" ] &&
+   grep -q '^x86pc: -savevm-at: the machine stopped after [0-9]* instructions, before 999999999999: no snapshot written' "$dir/en"; then
+    echo "PASS -savevm-at never reached: $(cat "$dir/en")"
+else
+    echo "FAIL -savevm-at never reached: status $st, stderr:"
+    head -n 5 "$dir/en"; fail=1
+fi
 exit $fail
