@@ -43,23 +43,7 @@ start:
     mov byte [IR_CMD], 0xEE
     PRINT "atapi_pio", 10
     ; PIC: initialised, everything masked (IRR still records the lines)
-    mov al, 0x11
-    out 0x20, al
-    out 0xA0, al
-    mov al, 0x08
-    out 0x21, al
-    mov al, 0x70
-    out 0xA1, al
-    mov al, 0x04
-    out 0x21, al
-    mov al, 0x02
-    out 0xA1, al
-    mov al, 0x01
-    out 0x21, al
-    out 0xA1, al
-    mov al, 0xFF
-    out 0x21, al
-    out 0xA1, al
+    PIC_INIT 0xFF, 0xFF
     mov al, 0x0A                ; OCW3: read IRR
     out 0xA0, al
 

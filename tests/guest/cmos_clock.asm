@@ -53,24 +53,7 @@ start:
     mov word [0x77*4+2], 0xF000
 
     ; PIC: master vectors 08-0F, slave 70-77, cascade on IR2.
-    mov al, 0x11
-    out 0x20, al
-    out 0xA0, al
-    mov al, 0x08
-    out 0x21, al
-    mov al, 0x70
-    out 0xA1, al
-    mov al, 0x04
-    out 0x21, al
-    mov al, 0x02
-    out 0xA1, al
-    mov al, 0x01
-    out 0x21, al
-    out 0xA1, al
-    mov al, 0xFB                ; master: only the cascade (IR2)
-    out 0x21, al
-    mov al, 0xFE                ; slave: only IRQ8
-    out 0xA1, al
+    PIC_INIT 0xFB, 0xFE         ; only the cascade (IR2) and IRQ8
 
     ; --- power-on state of the control registers
     CMOS_RD 0x0A

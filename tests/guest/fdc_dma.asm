@@ -23,23 +23,7 @@ start:
     PRINT "fdc_dma", 10
 
     ; PIC: initialised, every input masked (IRR still records requests).
-    mov al, 0x11
-    out 0x20, al
-    out 0xA0, al
-    mov al, 0x08
-    out 0x21, al
-    mov al, 0x70
-    out 0xA1, al
-    mov al, 0x04
-    out 0x21, al
-    mov al, 0x02
-    out 0xA1, al
-    mov al, 0x01
-    out 0x21, al
-    out 0xA1, al
-    mov al, 0xFF
-    out 0x21, al
-    out 0xA1, al
+    PIC_INIT 0xFF, 0xFF
 
     ; DMA: master clear of both controllers, channel 4 cascade, unmasked.
     xor al, al

@@ -88,24 +88,7 @@ start:
 
     ; ---- CR0.NE = 0: FERR# -> IRQ13
     ; PIC: master 08-0F, slave 70-77, cascade on IR2; only IR2 and IRQ13.
-    mov al, 0x11
-    out 0x20, al
-    out 0xA0, al
-    mov al, 0x08
-    out 0x21, al
-    mov al, 0x70
-    out 0xA1, al
-    mov al, 0x04
-    out 0x21, al
-    mov al, 0x02
-    out 0xA1, al
-    mov al, 0x01
-    out 0x21, al
-    out 0xA1, al
-    mov al, 0xFB
-    out 0x21, al
-    mov al, 0xDF
-    out 0xA1, al
+    PIC_INIT 0xFB, 0xDF
     mov al, 0x0A                    ; OCW3: read IRR
     out 0xA0, al
 

@@ -30,24 +30,7 @@ start:
     mov word [0x0F*4+2], 0xF000
 
     ; PIC: master vectors 08-0F, slave 70-77, cascade on IR2, 8086 mode.
-    mov al, 0x11
-    out 0x20, al
-    out 0xA0, al
-    mov al, 0x08
-    out 0x21, al
-    mov al, 0x70
-    out 0xA1, al
-    mov al, 0x04
-    out 0x21, al
-    mov al, 0x02
-    out 0xA1, al
-    mov al, 0x01
-    out 0x21, al
-    out 0xA1, al
-    mov al, 0xFE                ; only IRQ0
-    out 0x21, al
-    mov al, 0xFF
-    out 0xA1, al
+    PIC_INIT 0xFE, 0xFF         ; only IRQ0
     in al, 0x21
     VAL8 "imr", al
 
